@@ -1,0 +1,60 @@
+# slipway: KRM functions that expand an App into Kubernetes manifests.
+# `make help` lists the targets.
+
+SHELL := /usr/bin/env bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+FUNCTIONS := render
+VERSION ?= dev
+IMAGE_REPO ?= localhost/slipway
+TOOLS_BIN := $(CURDIR)/bin/tools
+GO_BUILD := CGO_ENABLED=0 go build -trimpath -ldflags="-s -w -X github.com/slipway-dev/slipway/functions/version.Version=$(VERSION)"
+
+.PHONY: help
+help: ## List the targets.
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z0-9-]+:.*## / {printf "  %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: build
+build: ## Build the function binaries into bin/.
+	@for fn in $(FUNCTIONS); do $(GO_BUILD) -o bin/slipway-$$fn ./functions/$$fn; done
+
+.PHONY: test
+test: ## Run the unit and golden tests.
+	go test ./...
+
+.PHONY: golden
+golden: ## Rewrite the golden files from the current output; review the diff.
+	go test ./... -update
+
+.PHONY: lint
+lint: ## Check formatting and vet.
+	@test -z "$$(gofmt -l functions)" || { gofmt -l functions; echo "gofmt needed"; exit 1; }
+	go vet ./...
+
+.PHONY: tools
+tools: ## Install the pinned tools the end-to-end tests run (kustomize, kube-score, podman).
+	hack/install-tools.sh
+
+.PHONY: image
+image: build ## Build the function images with podman from the Dockerfile, using the binaries in bin/.
+	hack/build-images.sh $(IMAGE_REPO) $(VERSION) $(FUNCTIONS)
+
+.PHONY: e2e
+e2e: tools build image ## Run every real-client path: kustomize (exec, container), kpt (render, eval), Argo CD CMP.
+	hack/e2e.sh
+
+.PHONY: lint-manifests
+lint-manifests: tools build ## Score the rendered examples with kube-score (no CRITICAL findings allowed).
+	hack/lint-manifests.sh
+
+.PHONY: bench
+bench: build ## Benchmark in-process stages and whole-process runs against kustomize; prints a table and ratios.
+	hack/bench.sh
+
+.PHONY: fuzz
+fuzz: ## Run every fuzz target for FUZZTIME each (default 30s).
+	hack/fuzz.sh $${FUZZTIME:-30s}
+
+.PHONY: verify
+verify: lint test e2e ## Everything CI runs.

@@ -1,0 +1,221 @@
+package v1alpha1
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"sort"
+	"strings"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/validation"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/slipway-dev/slipway/functions/strict"
+)
+
+// FieldError is one problem of an object, located by its field path.
+type FieldError = strict.Error
+
+func fieldError(path *field.Path, format string, args ...any) FieldError {
+	return FieldError{Path: path.String(), Detail: fmt.Sprintf(format, args...)}
+}
+
+// Options are the rendering choices made outside the App.
+type Options struct {
+	// Environment to render; empty renders the base.
+	Environment string
+	// DefaultNamespace is the namespace of Apps for which neither the App nor
+	// the Platform sets one.
+	DefaultNamespace string
+}
+
+var (
+	specPath         = field.NewPath("spec")
+	environmentsPath = specPath.Child("environments")
+)
+
+// ResolvePlatform checks a decoded Platform document strictly and returns
+// the Platform as it applies to the environment: its spec merged with the
+// environment's section. Spec.Environments keeps the environment names.
+func ResolvePlatform(doc map[string]any, environment string) (*Platform, []FieldError) {
+	errs := strict.Check(doc, reflect.TypeFor[Platform](), nil)
+	errs = append(errs, checkEnvironments(doc, reflect.TypeFor[PlatformSpec]())...)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	spec, errs := specFor(doc, environment)
+	var p Platform
+	if len(errs) == 0 {
+		errs = decodeTyped(map[string]any{"metadata": doc["metadata"], "spec": spec}, &p)
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	p.TypeMeta = typeMeta(doc)
+	errs = validatePlatform(&p)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return &p, nil
+}
+
+// ResolveApp turns a decoded App document into the App to render for the
+// options: checked strictly, merged with its environment section, given the
+// Platform's settings (platform may be nil) and the built-in defaults, and
+// validated. It returns every problem found, and no App when there is one.
+func ResolveApp(doc map[string]any, platform *Platform, opts Options) (*App, []FieldError) {
+	errs := strict.Check(doc, reflect.TypeFor[App](), nil)
+	errs = append(errs, checkEnvironments(doc, reflect.TypeFor[AppSpec]())...)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	if opts.Environment != "" {
+		if known := KnownEnvironments(doc, platform); !contains(known, opts.Environment) {
+			return nil, []FieldError{{Path: environmentsPath.String(), Detail: fmt.Sprintf(
+				"unknown environment %q; known: %s", opts.Environment, listOrNone(known))}}
+		}
+	}
+	spec, errs := specFor(doc, opts.Environment)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	var app App
+	if errs := decodeTyped(map[string]any{"metadata": doc["metadata"], "spec": spec}, &app); len(errs) > 0 {
+		return nil, errs
+	}
+	app.TypeMeta = typeMeta(doc)
+	if app.Namespace == "" {
+		app.Namespace = opts.DefaultNamespace
+	}
+	if platform != nil {
+		if errs := applyPlatform(&app, platform); len(errs) > 0 {
+			return nil, errs
+		}
+	}
+	setDefaults(&app)
+	if errs := validateApp(&app); len(errs) > 0 {
+		return nil, errs
+	}
+	return &app, nil
+}
+
+// KnownEnvironments lists, sorted, the environments that an App document or
+// the Platform defines.
+func KnownEnvironments(doc map[string]any, platform *Platform) []string {
+	set := map[string]bool{}
+	if spec, ok := doc["spec"].(map[string]any); ok {
+		if envs, ok := spec["environments"].(map[string]any); ok {
+			for name := range envs {
+				set[name] = true
+			}
+		}
+	}
+	if platform != nil {
+		for name := range platform.Spec.Environments {
+			set[name] = true
+		}
+	}
+	names := make([]string, 0, len(set))
+	for name := range set {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// checkEnvironments checks each environment section of a document strictly
+// against the spec type it overrides.
+func checkEnvironments(doc map[string]any, specType reflect.Type) []FieldError {
+	spec, _ := doc["spec"].(map[string]any)
+	envs, _ := spec["environments"].(map[string]any)
+	var errs []FieldError
+	for _, name := range sortedKeys(envs) {
+		path := environmentsPath.Key(name)
+		for _, msg := range validation.IsDNS1123Label(name) {
+			errs = append(errs, fieldError(path, "environment names are used as directory names: %s", msg))
+		}
+		override, ok := envs[name].(map[string]any)
+		if !ok {
+			if envs[name] != nil {
+				errs = append(errs, fieldError(path, "must be a map of spec fields"))
+			}
+			continue
+		}
+		if _, nested := override["environments"]; nested {
+			errs = append(errs, fieldError(path.Child("environments"), "an environment cannot define environments"))
+			continue
+		}
+		cleaned, patchErrs := checkPatches(override, path, "")
+		errs = append(errs, patchErrs...)
+		errs = append(errs, strict.Check(cleaned, specType, path)...)
+	}
+	return errs
+}
+
+// specFor returns the document's spec merged with the environment's section.
+func specFor(doc map[string]any, environment string) (map[string]any, []FieldError) {
+	spec, _ := doc["spec"].(map[string]any)
+	base := make(map[string]any, len(spec))
+	for k, v := range spec {
+		if k != "environments" {
+			base[k] = v
+		}
+	}
+	envs, _ := spec["environments"].(map[string]any)
+	override, ok := envs[environment].(map[string]any)
+	if environment == "" || !ok {
+		return base, nil
+	}
+	merged, errs := Merge(base, override, environmentsPath.Key(environment))
+	return merged.(map[string]any), errs
+}
+
+// decodeTyped decodes a document already checked by strict.Check; the
+// remaining errors are those of types that decode themselves, such as
+// quantities.
+func decodeTyped(doc map[string]any, out any) []FieldError {
+	data, err := json.Marshal(doc)
+	if err == nil {
+		err = json.Unmarshal(data, out)
+	}
+	if err == nil {
+		return nil
+	}
+	var typeErr *json.UnmarshalTypeError
+	if asTypeError(err, &typeErr) && typeErr.Field != "" {
+		return []FieldError{{Path: typeErr.Field, Detail: fmt.Sprintf("cannot decode %s into %s", typeErr.Value, typeErr.Type)}}
+	}
+	msg := strings.TrimPrefix(err.Error(), "json: ")
+	return []FieldError{{Detail: msg}}
+}
+
+func asTypeError(err error, target **json.UnmarshalTypeError) bool {
+	t, ok := err.(*json.UnmarshalTypeError)
+	if ok {
+		*target = t
+	}
+	return ok
+}
+
+func typeMeta(doc map[string]any) (tm metav1.TypeMeta) {
+	tm.APIVersion, _ = doc["apiVersion"].(string)
+	tm.Kind, _ = doc["kind"].(string)
+	return tm
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func listOrNone(list []string) string {
+	if len(list) == 0 {
+		return "none"
+	}
+	return strings.Join(list, ", ")
+}

@@ -1,0 +1,147 @@
+package v1alpha1
+
+import (
+	"strings"
+
+	"k8s.io/apimachinery/pkg/util/validation"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+)
+
+// applyPlatform gives the App every Platform setting it does not make itself.
+// It runs after the App's environment is merged and before the built-in
+// defaults, which makes the precedence App environment > App > Platform
+// environment > Platform > built-in default.
+func applyPlatform(app *App, platform *Platform) []FieldError {
+	p, s := &platform.Spec, &app.Spec
+	var errs []FieldError
+	if app.Namespace == "" {
+		app.Namespace = p.Namespace
+	}
+	if p.ImageRegistry != "" {
+		s.Image = withRegistry(p.ImageRegistry, s.Image)
+		if s.Canary != nil && s.Canary.Image != "" {
+			s.Canary.Image = withRegistry(p.ImageRegistry, s.Canary.Image)
+		}
+	}
+	for _, k := range sortedKeys(p.Labels) {
+		if own, set := app.Labels[k]; set && own != p.Labels[k] {
+			errs = append(errs, fieldError(field.NewPath("metadata", "labels").Key(k),
+				"%q conflicts with %q set by Platform %q, which owns this label", own, p.Labels[k], platform.Name))
+		}
+	}
+	app.Labels = mergeMaps(p.Labels, app.Labels)
+	if s.Resources == nil && p.Resources != nil {
+		s.Resources = p.Resources.DeepCopy()
+	}
+	for i := range s.ExternalSecrets {
+		if s.ExternalSecrets[i].StoreRef == nil {
+			s.ExternalSecrets[i].StoreRef = platform.secretStore(app.Namespace)
+		}
+	}
+	if r := s.Routing; r != nil {
+		if p.HostSuffix != "" {
+			if len(r.Hosts) == 0 {
+				r.Hosts = []string{app.Name + p.HostSuffix}
+			}
+			for i, host := range r.Hosts {
+				if !strings.Contains(host, ".") {
+					r.Hosts[i] = host + p.HostSuffix
+				}
+			}
+		}
+		if r.Gateway == nil && r.Ingress == nil && p.Gateway != nil {
+			g := *p.Gateway
+			g.Selector = mergeMaps(p.Gateway.Selector, nil)
+			r.Gateway = &g
+		}
+		r.RequestHeaders = mergeMaps(p.RequestHeaders, r.RequestHeaders)
+	}
+	return errs
+}
+
+// secretStore is the Platform's store for a namespace, if it has one.
+func (p *Platform) secretStore(namespace string) *StoreRef {
+	if ref, ok := p.Spec.SecretStoresByNamespace[namespace]; ok {
+		return &ref
+	}
+	if p.Spec.SecretStore != nil {
+		ref := *p.Spec.SecretStore
+		return &ref
+	}
+	return nil
+}
+
+// APIVersionsOrDefault returns the custom resource API versions to render.
+func (p *Platform) APIVersionsOrDefault() APIVersions {
+	v := APIVersions{Istio: DefaultIstioAPIVersion, ExternalSecrets: DefaultExternalSecretsAPI}
+	if p != nil && p.Spec.APIVersions != nil {
+		v.Istio = or(p.Spec.APIVersions.Istio, v.Istio)
+		v.ExternalSecrets = or(p.Spec.APIVersions.ExternalSecrets, v.ExternalSecrets)
+	}
+	return v
+}
+
+// withRegistry prefixes an image that names no registry host. As in Docker,
+// the first path component is a host when it has a dot or a port, or is
+// localhost.
+func withRegistry(registry, image string) string {
+	first, _, hasPath := strings.Cut(image, "/")
+	if hasPath && (strings.ContainsAny(first, ".:") || first == "localhost") {
+		return image
+	}
+	return strings.TrimSuffix(registry, "/") + "/" + image
+}
+
+// mergeMaps returns base overridden by override, or nil when both are empty.
+func mergeMaps(base, override map[string]string) map[string]string {
+	if len(base) == 0 && len(override) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(base)+len(override))
+	for k, v := range base {
+		out[k] = v
+	}
+	for k, v := range override {
+		out[k] = v
+	}
+	return out
+}
+
+// validatePlatform checks a resolved Platform.
+func validatePlatform(p *Platform) []FieldError {
+	var v validator
+	spec := field.NewPath("spec")
+	if p.Spec.Namespace != "" {
+		v.messages(spec.Child("namespace"), p.Spec.Namespace, validation.IsDNS1123Label(p.Spec.Namespace))
+	}
+	v.labels(p.Spec.Labels, spec.Child("labels"))
+	if p.Spec.HostSuffix != "" {
+		if !strings.HasPrefix(p.Spec.HostSuffix, ".") {
+			v.add(spec.Child("hostSuffix"), "%q must start with a dot, such as .example.com", p.Spec.HostSuffix)
+		} else {
+			v.messages(spec.Child("hostSuffix"), p.Spec.HostSuffix, validation.IsDNS1123Subdomain(p.Spec.HostSuffix[1:]))
+		}
+	}
+	for _, ns := range sortedKeys(p.Spec.SecretStoresByNamespace) {
+		ref := p.Spec.SecretStoresByNamespace[ns]
+		v.storeRef(&ref, spec.Child("secretStoresByNamespace").Key(ns))
+	}
+	if p.Spec.SecretStore != nil {
+		v.storeRef(p.Spec.SecretStore, spec.Child("secretStore"))
+	}
+	if g := p.Spec.Gateway; g != nil && g.Name != "" && len(g.Selector) > 0 {
+		v.add(spec.Child("gateway"), "set either selector (for created gateways) or name (a shared gateway), not both")
+	}
+	if g := p.Spec.Gateway; g != nil && g.TLS != nil {
+		v.add(spec.Child("gateway", "tls"), "TLS certificates are per App: set it in the App's routing.gateway")
+	}
+	if a := p.Spec.APIVersions; a != nil {
+		if a.Istio != "" {
+			v.oneOf(spec.Child("apiVersions", "istio"), a.Istio, "networking.istio.io/v1", "networking.istio.io/v1beta1", "networking.istio.io/v1alpha3")
+		}
+		if a.ExternalSecrets != "" {
+			v.oneOf(spec.Child("apiVersions", "externalSecrets"), a.ExternalSecrets, "external-secrets.io/v1", "external-secrets.io/v1beta1")
+		}
+	}
+	return v.errs
+}

@@ -1,0 +1,69 @@
+package v1alpha1
+
+import (
+	"encoding/json"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// Platform holds a platform team's defaults. Every App rendered with it
+// inherits each setting the App does not make itself; precedence, highest
+// first: App environment > App > Platform environment > Platform > built-in
+// default. At most one Platform may be in an input.
+type Platform struct {
+	metav1.TypeMeta `json:",inline"`
+	// Standard object metadata.
+	metav1.ObjectMeta `json:"metadata"`
+	// Spec holds the defaults.
+	Spec PlatformSpec `json:"spec"`
+}
+
+// PlatformSpec holds the defaults every App inherits.
+type PlatformSpec struct {
+	// Namespace of Apps that set none.
+	Namespace string `json:"namespace,omitempty"`
+	// ImageRegistry prefixes every image that names no registry host.
+	// Example: registry.example.com/team
+	ImageRegistry string `json:"imageRegistry,omitempty"`
+	// Labels are put on every rendered object. They belong to the platform:
+	// an App that sets one of these keys to another value is an error.
+	// Example: {cost-center: "4711"}
+	Labels map[string]string `json:"labels,omitempty"`
+	// Annotations are put on every rendered object.
+	Annotations map[string]string `json:"annotations,omitempty"`
+	// Resources of Apps that set none.
+	Resources *corev1.ResourceRequirements `json:"resources,omitempty"`
+	// SecretStore of ExternalSecrets that name none.
+	SecretStore *StoreRef `json:"secretStore,omitempty"`
+	// SecretStoresByNamespace overrides secretStore for the Apps of one namespace.
+	// Example: {payments: {name: vault-payments, kind: ClusterSecretStore}}
+	SecretStoresByNamespace map[string]StoreRef `json:"secretStoresByNamespace,omitempty"`
+	// Gateway of Apps whose routing sets none: a selector for created
+	// Gateways, or the name of a shared one.
+	Gateway *Gateway `json:"gateway,omitempty"`
+	// RequestHeaders set on every routed request; an App's own header of the
+	// same name wins.
+	RequestHeaders map[string]string `json:"requestHeaders,omitempty"`
+	// HostSuffix completes routing hosts that have no dot, and gives Apps
+	// whose routing lists no host the host "<name><hostSuffix>".
+	// Example: .dev.example.com
+	HostSuffix string `json:"hostSuffix,omitempty"`
+	// APIVersions of the custom resources rendered, for clusters that serve
+	// older CRD versions.
+	APIVersions *APIVersions `json:"apiVersions,omitempty"`
+	// Environments override any field of this spec, except environments, for
+	// one named environment, with the same merge rules as App environments.
+	// Example: {dev: {hostSuffix: .dev.example.com}}
+	Environments map[string]json.RawMessage `json:"environments,omitempty"`
+}
+
+// APIVersions selects the apiVersion of each custom resource slipway renders.
+type APIVersions struct {
+	// Istio: networking.istio.io/v1, v1beta1 or v1alpha3.
+	// Default: networking.istio.io/v1
+	Istio string `json:"istio,omitempty"`
+	// ExternalSecrets: external-secrets.io/v1 or v1beta1.
+	// Default: external-secrets.io/v1
+	ExternalSecrets string `json:"externalSecrets,omitempty"`
+}

@@ -1,0 +1,606 @@
+package v1alpha1
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/apimachinery/pkg/util/validation"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+)
+
+// MaxNameLength keeps "<name>-canary", the longest name slipway derives, a
+// valid DNS-1035 label.
+const MaxNameLength = validation.DNS1035LabelMaxLength - len("-canary")
+
+// validateApp checks a defaulted App and returns every problem found.
+func validateApp(app *App) []FieldError {
+	var v validator
+	v.metadata(app)
+	s, p := &app.Spec, specPath
+	v.image(s.Image, p.Child("image"), true)
+	v.nonNegative(s.Replicas, p.Child("replicas"))
+	v.ports(s.Ports, p.Child("ports"))
+	v.env(s.Env, p.Child("env"), s.ExternalSecrets)
+	v.resources(s.Resources, p.Child("resources"))
+	v.routing(s, p.Child("routing"))
+	v.canary(s, p.Child("canary"))
+	v.externalSecrets(s.ExternalSecrets, p.Child("externalSecrets"))
+	v.autoscaling(s.Autoscaling, p.Child("autoscaling"))
+	v.disruptionBudget(s, p.Child("disruptionBudget"))
+	v.config(s.Config, p.Child("config"))
+	v.serviceAccount(s.ServiceAccount, p.Child("serviceAccount"))
+	v.probes(s, p.Child("probes"))
+	v.security(s.Security, p.Child("security"))
+	v.service(s.Service, p.Child("service"))
+	v.monitoring(s, p.Child("monitoring"))
+	return v.errs
+}
+
+type validator struct{ errs []FieldError }
+
+func (v *validator) add(path *field.Path, format string, args ...any) {
+	v.errs = append(v.errs, fieldError(path, format, args...))
+}
+
+// messages reports each message of an apimachinery validation helper.
+func (v *validator) messages(path *field.Path, value string, msgs []string) {
+	for _, msg := range msgs {
+		v.add(path, "%q: %s", value, msg)
+	}
+}
+
+func (v *validator) required(path *field.Path, value string) bool {
+	if value == "" {
+		v.add(path, "required")
+		return false
+	}
+	return true
+}
+
+func (v *validator) oneOf(path *field.Path, value string, allowed ...string) {
+	for _, a := range allowed {
+		if value == a {
+			return
+		}
+	}
+	v.add(path, "unsupported value %q: must be one of %s", value, strings.Join(allowed, ", "))
+}
+
+func (v *validator) nonNegative(n *int32, path *field.Path) {
+	if n != nil && *n < 0 {
+		v.add(path, "must not be negative, got %d", *n)
+	}
+}
+
+func (v *validator) metadata(app *App) {
+	meta := field.NewPath("metadata")
+	if v.required(meta.Child("name"), app.Name) {
+		v.messages(meta.Child("name"), app.Name, validation.IsDNS1035Label(app.Name))
+		if len(app.Name) > MaxNameLength {
+			v.add(meta.Child("name"), "%q is %d characters long; at most %d are allowed, so that %q is a valid name",
+				app.Name, len(app.Name), MaxNameLength, app.Name+"-canary")
+		}
+	}
+	if app.Namespace != "" {
+		v.messages(meta.Child("namespace"), app.Namespace, validation.IsDNS1123Label(app.Namespace))
+	}
+	v.labels(app.Labels, meta.Child("labels"))
+}
+
+func (v *validator) labels(labels map[string]string, path *field.Path) {
+	for _, k := range sortedKeys(labels) {
+		v.messages(path, k, validation.IsQualifiedName(k))
+		v.messages(path.Key(k), labels[k], validation.IsValidLabelValue(labels[k]))
+	}
+}
+
+// imageRef is the Docker reference grammar: an optional registry host, a
+// lowercase path, and a tag, a digest or both.
+var imageRef = regexp.MustCompile(`^` +
+	`(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::[0-9]+)?/)?` +
+	`[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*` +
+	`(?::([\w][\w.-]{0,127}))?` +
+	`(?:@(sha256:[0-9a-f]{64}))?$`)
+
+func (v *validator) image(image string, path *field.Path, required bool) {
+	if image == "" {
+		if required {
+			v.add(path, "required")
+		}
+		return
+	}
+	m := imageRef.FindStringSubmatch(image)
+	switch {
+	case m == nil:
+		v.add(path, "%q is not a valid image reference (expected [registry/]repository[:tag][@sha256:digest], repository in lowercase)", image)
+	case m[1] == "" && m[2] == "":
+		v.add(path, "%q has no tag or digest: pin the version (name:tag or name@sha256:...)", image)
+	case m[1] == "latest" && m[2] == "":
+		v.add(path, "%q uses the mutable tag \"latest\": pin a version or a digest", image)
+	}
+}
+
+func (v *validator) ports(ports []Port, path *field.Path) {
+	names := map[string]int{}
+	numbers := map[string]int{}
+	for i, port := range ports {
+		p := path.Index(i)
+		if v.required(p.Child("name"), port.Name) {
+			v.messages(p.Child("name"), port.Name, validation.IsValidPortName(port.Name))
+			if j, dup := names[port.Name]; dup {
+				v.add(p.Child("name"), "%q is duplicated (first at %s)", port.Name, path.Index(j))
+			}
+			names[port.Name] = i
+		}
+		if port.Port < 1 || port.Port > 65535 {
+			v.add(p.Child("port"), "must be between 1 and 65535, got %d", port.Port)
+		}
+		v.oneOf(p.Child("protocol"), string(port.Protocol), "TCP", "UDP", "SCTP")
+		key := fmt.Sprintf("%d/%s", port.Port, port.Protocol)
+		if j, dup := numbers[key]; dup {
+			v.add(p.Child("port"), "%s is duplicated (first at %s)", key, path.Index(j))
+		}
+		numbers[key] = i
+	}
+}
+
+var percentage = regexp.MustCompile(`^(100|[1-9]?[0-9])%$`)
+
+var envRef = regexp.MustCompile(`\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)`)
+
+func (v *validator) env(env []EnvVar, path *field.Path, secrets []ExternalSecret) {
+	defined := map[string]int{}
+	for i, e := range env {
+		if e.Name != "" {
+			if _, dup := defined[e.Name]; !dup {
+				defined[e.Name] = i
+			}
+		}
+	}
+	for i, e := range env {
+		p := path.Index(i)
+		if v.required(p.Child("name"), e.Name) {
+			v.messages(p.Child("name"), e.Name, validation.IsEnvVarName(e.Name))
+			if j := defined[e.Name]; j != i {
+				v.add(p.Child("name"), "%q is duplicated (first at %s)", e.Name, path.Index(j))
+			}
+		}
+		sources := 0
+		for _, set := range []bool{e.Value != nil, e.SecretKeyRef != nil, e.ConfigMapKeyRef != nil} {
+			if set {
+				sources++
+			}
+		}
+		if sources != 1 {
+			v.add(p, "set exactly one of value, secretKeyRef and configMapKeyRef")
+		}
+		if e.Value != nil {
+			for _, m := range envRef.FindAllStringSubmatch(*e.Value, -1) {
+				if j, ok := defined[m[1]]; ok && j > i {
+					v.add(p.Child("value"), "refers to $(%s), which is defined later (%s): variables are expanded in order, move it before", m[1], path.Index(j))
+				}
+			}
+		}
+		v.keyRef(e.SecretKeyRef, p.Child("secretKeyRef"))
+		v.keyRef(e.ConfigMapKeyRef, p.Child("configMapKeyRef"))
+		if ref := e.SecretKeyRef; ref != nil {
+			for _, es := range secrets {
+				if es.Name == ref.Name && !contains(es.secretKeys(), ref.Key) && ref.Key != "" {
+					v.add(p.Child("secretKeyRef", "key"), "%q is not a key of Secret %q, which externalSecrets creates with keys %s",
+						ref.Key, ref.Name, listOrNone(es.secretKeys()))
+				}
+			}
+		}
+	}
+}
+
+// secretKeys lists the keys of the Secret an ExternalSecret creates.
+func (es *ExternalSecret) secretKeys() []string {
+	if len(es.Template) > 0 {
+		return sortedKeys(es.Template)
+	}
+	keys := make([]string, 0, len(es.Data))
+	for _, d := range es.Data {
+		keys = append(keys, d.SecretKey)
+	}
+	return keys
+}
+
+func (v *validator) keyRef(ref *KeyRef, path *field.Path) {
+	if ref == nil {
+		return
+	}
+	if v.required(path.Child("name"), ref.Name) {
+		v.messages(path.Child("name"), ref.Name, validation.IsDNS1123Subdomain(ref.Name))
+	}
+	if v.required(path.Child("key"), ref.Key) {
+		v.messages(path.Child("key"), ref.Key, validation.IsConfigMapKey(ref.Key))
+	}
+}
+
+func (v *validator) resources(r *corev1.ResourceRequirements, path *field.Path) {
+	if r == nil {
+		return
+	}
+	for name, limit := range r.Limits {
+		if req, ok := r.Requests[name]; ok && req.Cmp(limit) > 0 {
+			v.add(path.Child("requests").Key(string(name)), "%s exceeds the limit %s", req.String(), limit.String())
+		}
+	}
+}
+
+func (v *validator) routing(s *AppSpec, path *field.Path) {
+	r := s.Routing
+	if r == nil {
+		return
+	}
+	if len(r.Hosts) == 0 {
+		v.add(path.Child("hosts"), "required: list at least one host (or have the Platform set a hostSuffix)")
+	}
+	seen := map[string]bool{}
+	for i, host := range r.Hosts {
+		p := path.Child("hosts").Index(i)
+		name := strings.TrimPrefix(host, "*.")
+		v.messages(p, host, validation.IsDNS1123Subdomain(name))
+		if seen[host] {
+			v.add(p, "%q is duplicated", host)
+		}
+		seen[host] = true
+	}
+	for _, k := range sortedKeys(r.RequestHeaders) {
+		v.messages(path.Child("requestHeaders"), k, validation.IsHTTPHeaderName(k))
+	}
+	if r.Ingress != nil && r.Gateway != nil {
+		v.add(path, "set either gateway (Istio) or ingress, not both")
+	}
+	if g := r.Gateway; g != nil {
+		gp := path.Child("gateway")
+		if g.Name != "" && g.Create != nil && *g.Create {
+			v.add(gp, "set either create or name (an existing gateway), not both")
+		}
+		if g.Name != "" {
+			ns, name, found := strings.Cut(g.Name, "/")
+			if !found {
+				name, ns = ns, ""
+			}
+			if ns != "" {
+				v.messages(gp.Child("name"), ns, validation.IsDNS1123Label(ns))
+			}
+			v.messages(gp.Child("name"), name, validation.IsDNS1123Subdomain(name))
+		}
+		if g.TLS != nil {
+			if g.Name != "" {
+				v.add(gp.Child("tls"), "TLS is configured on the gateway; a shared gateway (name) sets its own")
+			}
+			v.required(gp.Child("tls", "credentialName"), g.TLS.CredentialName)
+		}
+		if g.Name != "" && len(g.Selector) > 0 {
+			v.add(gp.Child("selector"), "only a created gateway has a selector")
+		}
+	}
+	if in := r.Ingress; in != nil {
+		ip := path.Child("ingress")
+		v.oneOf(ip.Child("api"), in.API, IngressAPIIngress, IngressAPIHTTPRoute)
+		if in.API == IngressAPIHTTPRoute {
+			if len(in.ParentRefs) == 0 {
+				v.add(ip.Child("parentRefs"), "required for HTTPRoute: name the Gateway to attach to")
+			}
+			if in.ClassName != "" || in.TLSSecretName != "" {
+				v.add(ip, "className and tlsSecretName apply to an Ingress; an HTTPRoute's Gateway handles both")
+			}
+		}
+		if in.API == IngressAPIIngress && len(in.ParentRefs) > 0 {
+			v.add(ip.Child("parentRefs"), "applies to HTTPRoute only")
+		}
+		if in.API == IngressAPIIngress && s.Canary != nil && s.Canary.Weight != nil && *s.Canary.Weight > 0 {
+			v.add(ip.Child("api"), "an Ingress cannot split traffic; use HTTPRoute or Istio for a canary weight")
+		}
+	}
+}
+
+func (v *validator) canary(s *AppSpec, path *field.Path) {
+	c := s.Canary
+	if c == nil {
+		return
+	}
+	v.oneOf(path.Child("controller"), c.Controller, CanaryControllerNone, CanaryControllerArgoRollouts, CanaryControllerFlagger)
+	v.image(c.Image, path.Child("image"), false)
+	v.nonNegative(c.Replicas, path.Child("replicas"))
+	if w := c.Weight; w != nil && (*w < 0 || *w > 100) {
+		v.add(path.Child("weight"), "must be between 0 and 100, got %d", *w)
+	}
+	switch c.Controller {
+	case CanaryControllerNone:
+		if c.Weight != nil && *c.Weight > 0 && c.Image == "" {
+			v.add(path.Child("weight"), "is %d but no canary image is set: the canary Service would have no endpoints", *c.Weight)
+		}
+		if len(c.Steps) > 0 {
+			v.add(path.Child("steps"), "apply to controller argo-rollouts only")
+		}
+	case CanaryControllerArgoRollouts:
+		if c.Weight != nil && *c.Weight != 0 {
+			v.add(path.Child("weight"), "must be 0 with argo-rollouts: the controller sets the weights, through steps")
+		}
+		if c.Replicas != nil {
+			v.add(path.Child("replicas"), "not used with argo-rollouts: the controller sizes the canary from the steps")
+		}
+		if c.Image != "" && len(c.Steps) == 0 {
+			v.add(path.Child("steps"), "required with argo-rollouts and a canary image: without steps the image is promoted at once")
+		}
+		if s.Routing == nil || s.Routing.Ingress != nil {
+			v.add(path.Child("controller"), "argo-rollouts shifts traffic through the Istio VirtualService: set routing (without ingress)")
+		}
+	case CanaryControllerFlagger:
+		if c.Image != "" || c.Weight != nil || c.Replicas != nil || len(c.Steps) > 0 {
+			v.add(path, "with flagger only analysis may be set: Flagger rolls out changes of spec.image and sets the weights itself")
+		}
+	}
+	if c.Analysis != nil && c.Controller != CanaryControllerFlagger {
+		v.add(path.Child("analysis"), "applies to controller flagger only")
+	}
+	for i, step := range c.Steps {
+		p := path.Child("steps").Index(i)
+		if (step.SetWeight == nil) == (step.Pause == nil) {
+			v.add(p, "set exactly one of setWeight and pause")
+		}
+		if w := step.SetWeight; w != nil && (*w < 0 || *w > 100) {
+			v.add(p.Child("setWeight"), "must be between 0 and 100, got %d", *w)
+		}
+		if step.Pause != nil && step.Pause.Duration != "" {
+			v.duration(step.Pause.Duration, p.Child("pause", "duration"))
+		}
+	}
+	if a := c.Analysis; a != nil && c.Controller == CanaryControllerFlagger {
+		v.duration(a.Interval, path.Child("analysis", "interval"))
+		for _, f := range []struct {
+			name string
+			n    *int32
+		}{{"threshold", a.Threshold}, {"maxWeight", a.MaxWeight}, {"stepWeight", a.StepWeight}} {
+			if *f.n < 1 || (f.name != "threshold" && *f.n > 100) {
+				v.add(path.Child("analysis", f.name), "out of range: %d", *f.n)
+			}
+		}
+	}
+}
+
+func (v *validator) duration(d string, path *field.Path) {
+	if _, err := time.ParseDuration(d); err != nil {
+		v.add(path, "%q is not a duration such as 30s, 5m or 1h", d)
+	}
+}
+
+func (v *validator) externalSecrets(secrets []ExternalSecret, path *field.Path) {
+	names := map[string]int{}
+	for i, es := range secrets {
+		p := path.Index(i)
+		if v.required(p.Child("name"), es.Name) {
+			v.messages(p.Child("name"), es.Name, validation.IsDNS1123Subdomain(es.Name))
+			if j, dup := names[es.Name]; dup {
+				v.add(p.Child("name"), "%q is duplicated (first at %s)", es.Name, path.Index(j))
+			}
+			names[es.Name] = i
+		}
+		if es.StoreRef == nil {
+			v.add(p.Child("storeRef"), "required (or have the Platform set a secretStore)")
+		} else {
+			v.storeRef(es.StoreRef, p.Child("storeRef"))
+		}
+		if es.RefreshInterval != "0" {
+			v.duration(es.RefreshInterval, p.Child("refreshInterval"))
+		}
+		v.oneOf(p.Child("creationPolicy"), es.CreationPolicy, "Owner", "Orphan", "Merge", "None")
+		v.oneOf(p.Child("deletionPolicy"), es.DeletionPolicy, "Retain", "Delete", "Merge")
+		for _, k := range sortedKeys(es.Template) {
+			v.messages(p.Child("template"), k, validation.IsConfigMapKey(k))
+		}
+		if len(es.Data) == 0 {
+			v.add(p.Child("data"), "required: list at least one value to fetch")
+		}
+		keys := map[string]int{}
+		for j, d := range es.Data {
+			dp := p.Child("data").Index(j)
+			if v.required(dp.Child("secretKey"), d.SecretKey) {
+				if len(es.Template) == 0 {
+					v.messages(dp.Child("secretKey"), d.SecretKey, validation.IsConfigMapKey(d.SecretKey))
+				}
+				if k, dup := keys[d.SecretKey]; dup {
+					v.add(dp.Child("secretKey"), "%q is duplicated (first at %s)", d.SecretKey, p.Child("data").Index(k))
+				}
+				keys[d.SecretKey] = j
+			}
+			v.required(dp.Child("remoteRef", "key"), d.RemoteRef.Key)
+		}
+	}
+}
+
+func (v *validator) storeRef(ref *StoreRef, path *field.Path) {
+	if v.required(path.Child("name"), ref.Name) {
+		v.messages(path.Child("name"), ref.Name, validation.IsDNS1123Subdomain(ref.Name))
+	}
+	if ref.Kind != "" {
+		v.oneOf(path.Child("kind"), ref.Kind, "SecretStore", "ClusterSecretStore")
+	}
+}
+
+func (v *validator) autoscaling(a *Autoscaling, path *field.Path) {
+	if a == nil {
+		return
+	}
+	if *a.MinReplicas < 1 {
+		v.add(path.Child("minReplicas"), "must be at least 1, got %d", *a.MinReplicas)
+	}
+	if a.MaxReplicas < *a.MinReplicas {
+		v.add(path.Child("maxReplicas"), "must be at least minReplicas (%d), got %d", *a.MinReplicas, a.MaxReplicas)
+	}
+	if t := a.TargetCPUUtilizationPercentage; t != nil && *t < 1 {
+		v.add(path.Child("targetCPUUtilizationPercentage"), "must be at least 1, got %d", *t)
+	}
+	if t := a.TargetMemoryUtilizationPercentage; t != nil && *t < 1 {
+		v.add(path.Child("targetMemoryUtilizationPercentage"), "must be at least 1, got %d", *t)
+	}
+}
+
+func (v *validator) disruptionBudget(s *AppSpec, path *field.Path) {
+	b := s.DisruptionBudget
+	if b == nil {
+		return
+	}
+	if (b.MinAvailable == nil) == (b.MaxUnavailable == nil) {
+		v.add(path, "set exactly one of minAvailable and maxUnavailable")
+	}
+	for _, f := range []struct {
+		name string
+		n    *intstr.IntOrString
+	}{{"minAvailable", b.MinAvailable}, {"maxUnavailable", b.MaxUnavailable}} {
+		name, n := f.name, f.n
+		if n == nil {
+			continue
+		}
+		if n.Type == intstr.String {
+			if !percentage.MatchString(n.StrVal) {
+				v.add(path.Child(name), "%q must be a number or a percentage such as 25%%", n.StrVal)
+			}
+		} else if n.IntVal < 0 {
+			v.add(path.Child(name), "must not be negative, got %d", n.IntVal)
+		}
+	}
+	if m := b.MinAvailable; m != nil && m.Type == intstr.Int && s.Autoscaling == nil && m.IntVal >= *s.Replicas && *s.Replicas > 0 {
+		v.add(path.Child("minAvailable"), "is %d but the app runs %d replicas: no pod could ever be evicted, which blocks node drains", m.IntVal, *s.Replicas)
+	}
+	if m := b.MinAvailable; m != nil && m.Type == intstr.Int && s.Autoscaling != nil && m.IntVal >= *s.Autoscaling.MinReplicas {
+		v.add(path.Child("minAvailable"), "is %d but autoscaling may run as few as %d replicas, which would block node drains", m.IntVal, *s.Autoscaling.MinReplicas)
+	}
+}
+
+func (v *validator) config(c *Config, path *field.Path) {
+	if c == nil {
+		return
+	}
+	if len(c.Data) == 0 {
+		v.add(path.Child("data"), "required: at least one key")
+	}
+	for _, k := range sortedKeys(c.Data) {
+		v.messages(path.Child("data"), k, validation.IsConfigMapKey(k))
+		if c.Env {
+			v.messages(path.Child("data"), k, validation.IsEnvVarName(k))
+		}
+	}
+	if c.MountPath != "" && !strings.HasPrefix(c.MountPath, "/") {
+		v.add(path.Child("mountPath"), "%q must be an absolute path", c.MountPath)
+	}
+	if c.MountPath == "/tmp" {
+		v.add(path.Child("mountPath"), "/tmp is the writable scratch directory; mount the config elsewhere")
+	}
+}
+
+func (v *validator) serviceAccount(sa *ServiceAccount, path *field.Path) {
+	if sa == nil {
+		return
+	}
+	v.messages(path.Child("name"), sa.Name, validation.IsDNS1123Subdomain(sa.Name))
+	if !*sa.Create && len(sa.Annotations) > 0 {
+		v.add(path.Child("annotations"), "apply to a created ServiceAccount only (create is false)")
+	}
+}
+
+func (v *validator) probes(s *AppSpec, path *field.Path) {
+	p := s.Probes
+	if p == nil {
+		return
+	}
+	for _, probe := range []struct {
+		name  string
+		probe *Probe
+	}{{"readiness", p.Readiness}, {"liveness", p.Liveness}, {"startup", p.Startup}} {
+		if probe.probe == nil {
+			continue
+		}
+		pp, pr := path.Child(probe.name), probe.probe
+		handlers := 0
+		for _, set := range []bool{pr.Path != "", pr.Exec != nil, pr.HTTPGet != nil, pr.TCPSocket != nil, pr.GRPC != nil} {
+			if set {
+				handlers++
+			}
+		}
+		if handlers != 1 {
+			v.add(pp, "set exactly one of path (the HTTP shorthand), exec, httpGet, tcpSocket and grpc")
+		}
+		if pr.Path != "" && !strings.HasPrefix(pr.Path, "/") {
+			v.add(pp.Child("path"), "%q must start with /", pr.Path)
+		}
+		if pr.Port != nil && pr.Path == "" {
+			v.add(pp.Child("port"), "belongs to the path shorthand; the full form sets httpGet.port")
+		}
+		if pr.Path != "" && pr.Port != nil {
+			v.portRef(*pr.Port, s.Ports, pp.Child("port"))
+		}
+		if pr.HTTPGet != nil {
+			v.portRef(pr.HTTPGet.Port, s.Ports, pp.Child("httpGet", "port"))
+		}
+		if pr.TCPSocket != nil {
+			v.portRef(pr.TCPSocket.Port, s.Ports, pp.Child("tcpSocket", "port"))
+		}
+	}
+}
+
+// portRef checks that a port, by name or number, is one of the app's ports.
+func (v *validator) portRef(ref intstr.IntOrString, ports []Port, path *field.Path) {
+	names := make([]string, len(ports))
+	for i, port := range ports {
+		names[i] = fmt.Sprintf("%s (%d)", port.Name, port.Port)
+		if (ref.Type == intstr.String && ref.StrVal == port.Name) || (ref.Type == intstr.Int && ref.IntVal == port.Port) {
+			return
+		}
+	}
+	v.add(path, "%s is not a port of the container; its ports are %s", ref.String(), strings.Join(names, ", "))
+}
+
+func (v *validator) security(sec *Security, path *field.Path) {
+	v.oneOf(path.Child("seccompProfile"), sec.SeccompProfile, SeccompRuntimeDefault, "Unconfined")
+	if *sec.RunAsNonRoot && sec.RunAsUser != nil && *sec.RunAsUser == 0 {
+		v.add(path.Child("runAsUser"), "is 0 (root) but runAsNonRoot is true: the container would never start")
+	}
+	for i, c := range sec.AddCapabilities {
+		if string(c) != strings.ToUpper(string(c)) || strings.HasPrefix(string(c), "CAP_") || c == "" {
+			v.add(path.Child("addCapabilities").Index(i), "%q must be a capability name such as NET_BIND_SERVICE (upper case, without CAP_)", c)
+		}
+	}
+}
+
+func (v *validator) service(svc *Service, path *field.Path) {
+	v.oneOf(path.Child("type"), string(svc.Type), "ClusterIP", "NodePort", "LoadBalancer")
+	if svc.NodePort != 0 {
+		if svc.Type != corev1.ServiceTypeNodePort {
+			v.add(path.Child("nodePort"), "needs type NodePort, got %s", svc.Type)
+		}
+		if svc.NodePort < 30000 || svc.NodePort > 32767 {
+			v.add(path.Child("nodePort"), "must be between 30000 and 32767 (the default node port range), got %d", svc.NodePort)
+		}
+	}
+}
+
+func (v *validator) monitoring(s *AppSpec, path *field.Path) {
+	m := s.Monitoring
+	if m == nil {
+		return
+	}
+	v.portRef(intstr.FromString(m.Port), s.Ports, path.Child("port"))
+	if !strings.HasPrefix(m.Path, "/") {
+		v.add(path.Child("path"), "%q must start with /", m.Path)
+	}
+	v.duration(m.Interval, path.Child("interval"))
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

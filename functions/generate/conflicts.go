@@ -1,0 +1,43 @@
+package generate
+
+import (
+	"fmt"
+	"strings"
+
+	"sigs.k8s.io/kustomize/kyaml/fn/framework"
+
+	"github.com/slipway-dev/slipway/functions/api/v1alpha1"
+)
+
+// conflicts reports what two Apps of one input cannot both have: the same
+// NodePort (a cluster-wide resource) or the same routed host (traffic for it
+// would go to either). Each clash names both Apps.
+func conflicts(apps []*resolved) framework.Results {
+	var results framework.Results
+	nodePorts := map[int32]*resolved{}
+	hosts := map[string]*resolved{}
+	for _, a := range apps {
+		s := a.app.Spec
+		if port := s.Service.NodePort; port != 0 {
+			if first, clash := nodePorts[port]; clash {
+				results = append(results, a.source.results([]v1alpha1.FieldError{{Path: "spec.service.nodePort",
+					Detail: fmt.Sprintf("%d is already used by %s", port, first.source.describe())}})...)
+			} else {
+				nodePorts[port] = a
+			}
+		}
+		if s.Routing == nil {
+			continue
+		}
+		for i, host := range s.Routing.Hosts {
+			host = strings.ToLower(host)
+			if first, clash := hosts[host]; clash {
+				results = append(results, a.source.results([]v1alpha1.FieldError{{Path: fmt.Sprintf("spec.routing.hosts[%d]", i),
+					Detail: fmt.Sprintf("%q is already routed to %s", host, first.source.describe())}})...)
+			} else {
+				hosts[host] = a
+			}
+		}
+	}
+	return results
+}

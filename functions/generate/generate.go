@@ -1,0 +1,314 @@
+// Package generate is the App generator: it finds the Apps and the Platform
+// in a KRM ResourceList, renders every App, and replaces the objects of any
+// earlier rendering with the new ones. It either renders everything or,
+// when any input is wrong, nothing, with every problem reported as a result.
+package generate
+
+import (
+	"fmt"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+
+	"sigs.k8s.io/kustomize/kyaml/fn/framework"
+	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/slipway-dev/slipway/functions/api/v1alpha1"
+	"github.com/slipway-dev/slipway/functions/manifests"
+)
+
+// AnnotationEnvironment on an App or Platform given as function config
+// selects the environment to render.
+const AnnotationEnvironment = "slipway.dev/environment"
+
+// Options are the settings the caller knows before the function config is
+// read; the function config may override them.
+type Options = v1alpha1.Options
+
+// Processor renders the Apps of a ResourceList. It is a
+// framework.ResourceListProcessor.
+type Processor struct {
+	Options Options
+}
+
+// Process implements framework.ResourceListProcessor.
+func (p Processor) Process(rl *framework.ResourceList) error {
+	out, results := Render(rl.Items, rl.FunctionConfig, p.Options)
+	rl.Results = append(rl.Results, results...)
+	if results.ExitCode() != 0 {
+		return results
+	}
+	rl.Items = out
+	return nil
+}
+
+// Render returns the items with every App rendered, or, if any problem is
+// found, the problems as error results and no items.
+func Render(items []*yaml.RNode, config *yaml.RNode, opts Options) ([]*yaml.RNode, framework.Results) {
+	in, results := read(items, config, &opts)
+	var platform *v1alpha1.Platform
+	if in.platform != nil {
+		var errs []v1alpha1.FieldError
+		platform, errs = v1alpha1.ResolvePlatform(in.platform.doc, opts.Environment)
+		results = append(results, in.platform.results(errs)...)
+	}
+	apps := make([]*resolved, 0, len(in.apps))
+	for _, src := range in.apps {
+		app, errs := v1alpha1.ResolveApp(src.doc, platform, opts)
+		if len(errs) > 0 {
+			results = append(results, src.results(errs)...)
+			continue
+		}
+		apps = append(apps, &resolved{source: src, app: app})
+	}
+	results = append(results, conflicts(apps)...)
+	if results.ExitCode() != 0 {
+		return nil, results
+	}
+	sort.SliceStable(apps, func(i, j int) bool { return apps[i].key() < apps[j].key() })
+	out := in.passThrough
+	for _, a := range apps {
+		objects, err := manifests.Render(a.app, platform)
+		if err != nil {
+			return nil, append(results, a.source.results([]v1alpha1.FieldError{{Detail: err.Error()}})...)
+		}
+		if err := place(objects, a.source); err != nil {
+			return nil, append(results, a.source.results([]v1alpha1.FieldError{{Detail: err.Error()}})...)
+		}
+		out = append(out, objects...)
+	}
+	return out, results
+}
+
+type resolved struct {
+	source *source
+	app    *v1alpha1.App
+}
+
+func (r *resolved) key() string { return r.app.Namespace + "/" + r.app.Name }
+
+// place tells kpt which file each rendered object goes to: one file per App,
+// "<app name>.generated.yaml", beside the App's own file. Objects rendered
+// from an App that came from no file (kustomize, a pipe) get no path.
+func place(objects []*yaml.RNode, src *source) error {
+	if src.file == "" {
+		return nil
+	}
+	file := path.Join(path.Dir(src.file), src.name+".generated.yaml")
+	for i, obj := range objects {
+		if err := obj.PipeE(
+			yaml.SetAnnotation(kioutil.PathAnnotation, file),
+			yaml.SetAnnotation(kioutil.IndexAnnotation, strconv.Itoa(i)),
+		); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// source is a slipway object of the input.
+type source struct {
+	kind, name, namespace string
+	file                  string
+	index                 int
+	doc                   map[string]any
+}
+
+func (s *source) results(errs []v1alpha1.FieldError) framework.Results {
+	results := make(framework.Results, 0, len(errs))
+	for _, e := range errs {
+		r := &framework.Result{
+			Message:     s.describe() + ": " + e.Error(),
+			Severity:    framework.Error,
+			ResourceRef: &yaml.ResourceIdentifier{TypeMeta: yaml.TypeMeta{APIVersion: v1alpha1.APIVersion, Kind: s.kind}, NameMeta: yaml.NameMeta{Name: s.name, Namespace: s.namespace}},
+		}
+		if e.Path != "" {
+			r.Field = &framework.Field{Path: e.Path}
+		}
+		if s.file != "" {
+			r.File = &framework.File{Path: s.file, Index: s.index}
+		}
+		results = append(results, r)
+	}
+	return results
+}
+
+// describe names the object as a message prefix: "[file: ]Kind namespace/name".
+func (s *source) describe() string {
+	id := s.name
+	if id == "" {
+		id = "(unnamed)"
+	}
+	if s.namespace != "" {
+		id = s.namespace + "/" + id
+	}
+	d := s.kind + " " + id
+	if s.file != "" {
+		d = s.file + ": " + d
+	}
+	return d
+}
+
+// input is a ResourceList sorted out.
+type input struct {
+	apps        []*source
+	platform    *source
+	passThrough []*yaml.RNode
+}
+
+// read sorts the items and function config into Apps, the Platform, and
+// items that pass through, and applies the function config's options.
+func read(items []*yaml.RNode, config *yaml.RNode, opts *Options) (*input, framework.Results) {
+	in := &input{}
+	var results framework.Results
+	var fromConfig *source
+	if config != nil && !isEmpty(config) {
+		var res framework.Results
+		fromConfig, res = readConfig(config, opts)
+		results = append(results, res...)
+	}
+	seen := map[string]*source{}
+	add := func(src *source) {
+		id := src.kind + "/" + src.namespace + "/" + src.name
+		if first, dup := seen[id]; dup {
+			results = append(results, src.results([]v1alpha1.FieldError{{Path: "metadata.name",
+				Detail: fmt.Sprintf("%q is duplicated (first in %s)", src.name, first.describe())}})...)
+			return
+		}
+		seen[id] = src
+		switch src.kind {
+		case v1alpha1.KindApp:
+			in.apps = append(in.apps, src)
+		case v1alpha1.KindPlatform:
+			if in.platform != nil {
+				results = append(results, src.results([]v1alpha1.FieldError{{
+					Detail: fmt.Sprintf("only one Platform may be in an input; %s is another", in.platform.describe())}})...)
+				return
+			}
+			in.platform = src
+		}
+	}
+	if fromConfig != nil {
+		add(fromConfig)
+	}
+	for _, item := range items {
+		meta, err := item.GetMeta()
+		if err != nil {
+			results = append(results, &framework.Result{Severity: framework.Error, Message: "an input item has no readable metadata: " + err.Error()})
+			continue
+		}
+		if meta.Labels[manifests.LabelManagedBy] == manifests.ManagedBy {
+			continue // rendered earlier: replaced by this rendering
+		}
+		group, _, _ := strings.Cut(meta.APIVersion, "/")
+		if group != v1alpha1.Group {
+			in.passThrough = append(in.passThrough, item)
+			continue
+		}
+		src, res := newSource(item, meta)
+		if res != nil {
+			results = append(results, res...)
+			continue
+		}
+		if fromConfig != nil && src.kind == fromConfig.kind && src.name == fromConfig.name && src.namespace == fromConfig.namespace {
+			// kustomize passes a generator's config as its only item too;
+			// kpt may pass the config file among the package's items.
+			in.passThrough = append(in.passThrough, item)
+			continue
+		}
+		in.passThrough = append(in.passThrough, item)
+		add(src)
+	}
+	return in, results
+}
+
+// readConfig applies a function config: an App or a Platform (rendered as
+// if it were an item), or a ConfigMap of options (kpt fn eval -- key=value).
+func readConfig(config *yaml.RNode, opts *Options) (*source, framework.Results) {
+	meta, err := config.GetMeta()
+	if err != nil {
+		return nil, framework.Results{{Severity: framework.Error, Message: "function config: " + err.Error()}}
+	}
+	if meta.Kind == "ConfigMap" && meta.APIVersion == "v1" {
+		return nil, applyConfigMap(config, opts)
+	}
+	src, results := newSource(config, meta)
+	if results != nil {
+		return nil, results
+	}
+	if env, ok := meta.Annotations[AnnotationEnvironment]; ok {
+		opts.Environment = env
+	}
+	return src, nil
+}
+
+// ConfigMap option keys.
+const (
+	OptionEnvironment = "environment"
+	OptionNamespace   = "defaultNamespace"
+)
+
+func applyConfigMap(config *yaml.RNode, opts *Options) framework.Results {
+	var results framework.Results
+	data := config.GetDataMap()
+	keys := make([]string, 0, len(data))
+	for k := range data {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		switch k {
+		case OptionEnvironment:
+			opts.Environment = data[k]
+		case OptionNamespace:
+			opts.DefaultNamespace = data[k]
+		default:
+			results = append(results, &framework.Result{Severity: framework.Error,
+				Field:   &framework.Field{Path: "data." + k},
+				Message: fmt.Sprintf("function config: data.%s: unknown option; known: %s, %s", k, OptionEnvironment, OptionNamespace)})
+		}
+	}
+	return results
+}
+
+// newSource decodes a slipway object, or reports why it is not one.
+func newSource(node *yaml.RNode, meta yaml.ResourceMeta) (*source, framework.Results) {
+	file, index, _ := kioutil.GetFileAnnotations(node)
+	src := &source{kind: meta.Kind, name: meta.Name, namespace: meta.Namespace, file: file}
+	src.index, _ = strconv.Atoi(index)
+	if meta.APIVersion != v1alpha1.APIVersion {
+		return nil, src.results([]v1alpha1.FieldError{{Path: "apiVersion",
+			Detail: fmt.Sprintf("unsupported version %q: this release serves %s", meta.APIVersion, v1alpha1.APIVersion)}})
+	}
+	if meta.Kind != v1alpha1.KindApp && meta.Kind != v1alpha1.KindPlatform {
+		return nil, src.results([]v1alpha1.FieldError{{Path: "kind",
+			Detail: fmt.Sprintf("unknown kind %q: %s serves %s and %s", meta.Kind, v1alpha1.APIVersion, v1alpha1.KindApp, v1alpha1.KindPlatform)}})
+	}
+	var doc map[string]any
+	if err := node.YNode().Decode(&doc); err != nil {
+		return nil, src.results([]v1alpha1.FieldError{{Detail: "cannot decode: " + err.Error()}})
+	}
+	stripInternalAnnotations(doc)
+	src.doc = doc
+	return src, nil
+}
+
+// stripInternalAnnotations removes the annotations that kpt and kustomize
+// add to the objects they pass to functions, so that none of them reaches a
+// rendered object and the strict checks see the object as written.
+func stripInternalAnnotations(doc map[string]any) {
+	meta, _ := doc["metadata"].(map[string]any)
+	annotations, _ := meta["annotations"].(map[string]any)
+	for k := range annotations {
+		if strings.HasPrefix(k, "internal.config.kubernetes.io/") || strings.HasPrefix(k, "config.kubernetes.io/") ||
+			strings.HasPrefix(k, "config.k8s.io/") || strings.HasPrefix(k, "kustomize.config.k8s.io/") {
+			delete(annotations, k)
+		}
+	}
+}
+
+func isEmpty(node *yaml.RNode) bool {
+	return node.YNode() == nil || (node.YNode().Kind == yaml.MappingNode && len(node.YNode().Content) == 0)
+}

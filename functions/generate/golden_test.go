@@ -1,0 +1,76 @@
+package generate
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"sigs.k8s.io/kustomize/kyaml/kio"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/slipway-dev/slipway/functions/internal/golden"
+)
+
+// TestGolden renders each testdata/render/<case>/input.yaml (with
+// config.yaml as the function config, when present) and compares the output
+// items with expected.yaml, or the error results with errors.txt. A case has
+// exactly one of the two expected files.
+func TestGolden(t *testing.T) {
+	for _, dir := range golden.Cases(t, "../../testdata/render") {
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			items, config := ReadCase(t, dir)
+			out, results := Render(items, config, Options{})
+			errorsFile, expectedFile := filepath.Join(dir, "errors.txt"), filepath.Join(dir, "expected.yaml")
+			if golden.Exists(errorsFile) || (results.ExitCode() != 0 && golden.Updating()) {
+				if out != nil {
+					t.Errorf("a failed rendering returned %d items; want none", len(out))
+				}
+				if results.ExitCode() == 0 {
+					t.Fatalf("want errors, rendering succeeded")
+				}
+				var msgs strings.Builder
+				for _, r := range results {
+					msgs.WriteString(r.Message + "\n")
+				}
+				golden.Compare(t, errorsFile, []byte(msgs.String()))
+				return
+			}
+			if results.ExitCode() != 0 {
+				t.Fatalf("rendering failed:\n%s", results.Error())
+			}
+			golden.Compare(t, expectedFile, Encode(t, out))
+		})
+	}
+}
+
+// ReadCase reads a case's input.yaml and optional config.yaml.
+func ReadCase(t *testing.T, dir string) ([]*yaml.RNode, *yaml.RNode) {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, "input.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, err := (&kio.ByteReader{Reader: bytes.NewReader(data), OmitReaderAnnotations: true}).Read()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var config *yaml.RNode
+	if cfg, err := os.ReadFile(filepath.Join(dir, "config.yaml")); err == nil {
+		if config, err = yaml.Parse(string(cfg)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return items, config
+}
+
+// Encode writes items as a YAML stream.
+func Encode(t *testing.T, items []*yaml.RNode) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := (kio.ByteWriter{Writer: &buf}).Write(items); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}

@@ -1,0 +1,182 @@
+package manifests
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+
+	"github.com/slipway-dev/slipway/functions/api/v1alpha1"
+)
+
+// workloads renders what runs the pods: the stable Deployment and, with a
+// canary image, the canary Deployment; or the object of the canary
+// controller.
+func (r *renderer) workloads() []any {
+	canary := r.spec.Canary
+	switch {
+	case canary != nil && canary.Controller == v1alpha1.CanaryControllerArgoRollouts:
+		return r.rollout()
+	case canary != nil && canary.Controller == v1alpha1.CanaryControllerFlagger:
+		return append([]any{r.deployment(r.app.Name, TrackStable, r.spec.Image, r.spec.Replicas)}, r.flaggerCanary()...)
+	}
+	out := []any{r.deployment(r.app.Name, TrackStable, r.spec.Image, r.spec.Replicas)}
+	if canary != nil && canary.Image != "" {
+		out = append(out, r.deployment(r.app.Name+SuffixCanary, TrackCanary, canary.Image, canary.Replicas))
+	}
+	return out
+}
+
+// deployment renders one track. With autoscaling the stable Deployment has
+// no replica count: the HorizontalPodAutoscaler owns it.
+func (r *renderer) deployment(name, track, image string, replicas *int32) *appsv1.Deployment {
+	if track == TrackStable && r.spec.Autoscaling != nil {
+		replicas = nil
+	}
+	maxSurge, maxUnavailable := intstr.FromString("25%"), intstr.FromInt32(0)
+	return &appsv1.Deployment{
+		TypeMeta:   typeMeta("apps/v1", "Deployment"),
+		ObjectMeta: r.meta(name),
+		Spec: appsv1.DeploymentSpec{
+			Replicas: replicas,
+			Selector: &metav1.LabelSelector{MatchLabels: r.selector(track)},
+			Strategy: appsv1.DeploymentStrategy{
+				Type:          appsv1.RollingUpdateDeploymentStrategyType,
+				RollingUpdate: &appsv1.RollingUpdateDeployment{MaxSurge: &maxSurge, MaxUnavailable: &maxUnavailable},
+			},
+			Template: r.podTemplate(track, image),
+		},
+	}
+}
+
+// podTemplate is the pod of every workload kind.
+func (r *renderer) podTemplate(track, image string) corev1.PodTemplateSpec {
+	s, sec := r.spec, r.spec.Security
+	var annotations map[string]string
+	if hash := r.configHash(); hash != "" {
+		annotations = map[string]string{AnnotationConfigHash: hash}
+	}
+	container := corev1.Container{
+		Name:      r.app.Name,
+		Image:     image,
+		Command:   s.Command,
+		Args:      s.Args,
+		Ports:     r.containerPorts(),
+		Env:       r.env(),
+		EnvFrom:   r.envFrom(),
+		Resources: r.resources(),
+		SecurityContext: &corev1.SecurityContext{
+			RunAsNonRoot:             sec.RunAsNonRoot,
+			RunAsUser:                sec.RunAsUser,
+			RunAsGroup:               sec.RunAsGroup,
+			ReadOnlyRootFilesystem:   sec.ReadOnlyRootFilesystem,
+			AllowPrivilegeEscalation: sec.AllowPrivilegeEscalation,
+			Capabilities:             &corev1.Capabilities{Drop: []corev1.Capability{"ALL"}, Add: sec.AddCapabilities},
+		},
+		VolumeMounts: []corev1.VolumeMount{{Name: TmpVolume, MountPath: "/tmp"}},
+	}
+	if p := s.Probes; p != nil {
+		container.ReadinessProbe = r.probe(p.Readiness)
+		container.LivenessProbe = r.probe(p.Liveness)
+		container.StartupProbe = r.probe(p.Startup)
+	}
+	volumes := []corev1.Volume{{Name: TmpVolume, VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}}}
+	if c := s.Config; c != nil && c.MountPath != "" {
+		container.VolumeMounts = append(container.VolumeMounts, corev1.VolumeMount{Name: ConfigVolume, MountPath: c.MountPath, ReadOnly: true})
+		volumes = append(volumes, corev1.Volume{Name: ConfigVolume, VolumeSource: corev1.VolumeSource{
+			ConfigMap: &corev1.ConfigMapVolumeSource{LocalObjectReference: corev1.LocalObjectReference{Name: r.app.Name + SuffixConfig}},
+		}})
+	}
+	automount := false
+	serviceAccount := ""
+	if sa := s.ServiceAccount; sa != nil {
+		automount, serviceAccount = *sa.AutomountToken, sa.Name
+	}
+	return corev1.PodTemplateSpec{
+		ObjectMeta: metav1.ObjectMeta{Labels: r.podLabels(track), Annotations: annotations},
+		Spec: corev1.PodSpec{
+			ServiceAccountName:           serviceAccount,
+			AutomountServiceAccountToken: &automount,
+			SecurityContext: &corev1.PodSecurityContext{
+				RunAsNonRoot:   sec.RunAsNonRoot,
+				FSGroup:        sec.FSGroup,
+				SeccompProfile: &corev1.SeccompProfile{Type: corev1.SeccompProfileType(sec.SeccompProfile)},
+			},
+			Containers: []corev1.Container{container},
+			Volumes:    volumes,
+		},
+	}
+}
+
+func (r *renderer) containerPorts() []corev1.ContainerPort {
+	ports := make([]corev1.ContainerPort, len(r.spec.Ports))
+	for i, p := range r.spec.Ports {
+		ports[i] = corev1.ContainerPort{Name: p.Name, ContainerPort: p.Port, Protocol: p.Protocol}
+	}
+	return ports
+}
+
+// env keeps the App's order: $(VAR) expands only variables defined earlier.
+func (r *renderer) env() []corev1.EnvVar {
+	if len(r.spec.Env) == 0 {
+		return nil
+	}
+	env := make([]corev1.EnvVar, len(r.spec.Env))
+	for i, e := range r.spec.Env {
+		env[i] = corev1.EnvVar{Name: e.Name}
+		switch {
+		case e.Value != nil:
+			env[i].Value = *e.Value
+		case e.SecretKeyRef != nil:
+			ref := e.SecretKeyRef
+			env[i].ValueFrom = &corev1.EnvVarSource{SecretKeyRef: &corev1.SecretKeySelector{
+				LocalObjectReference: corev1.LocalObjectReference{Name: ref.Name}, Key: ref.Key, Optional: ref.Optional}}
+		case e.ConfigMapKeyRef != nil:
+			ref := e.ConfigMapKeyRef
+			env[i].ValueFrom = &corev1.EnvVarSource{ConfigMapKeyRef: &corev1.ConfigMapKeySelector{
+				LocalObjectReference: corev1.LocalObjectReference{Name: ref.Name}, Key: ref.Key, Optional: ref.Optional}}
+		}
+	}
+	return env
+}
+
+func (r *renderer) envFrom() []corev1.EnvFromSource {
+	if c := r.spec.Config; c == nil || !c.Env {
+		return nil
+	}
+	return []corev1.EnvFromSource{{ConfigMapRef: &corev1.ConfigMapEnvSource{
+		LocalObjectReference: corev1.LocalObjectReference{Name: r.app.Name + SuffixConfig}}}}
+}
+
+func (r *renderer) resources() corev1.ResourceRequirements {
+	if r.spec.Resources == nil {
+		return corev1.ResourceRequirements{}
+	}
+	return *r.spec.Resources.DeepCopy()
+}
+
+// probe expands the {path, port} shorthand into an HTTP GET probe.
+func (r *renderer) probe(p *v1alpha1.Probe) *corev1.Probe {
+	if p == nil {
+		return nil
+	}
+	probe := p.Probe.DeepCopy()
+	if p.Path != "" {
+		probe.HTTPGet = &corev1.HTTPGetAction{Path: p.Path, Port: *p.Port}
+	}
+	return probe
+}
+
+// configHash is a digest of the ConfigMap's content, or empty without one.
+func (r *renderer) configHash() string {
+	if r.spec.Config == nil {
+		return ""
+	}
+	data, _ := json.Marshal(r.spec.Config.Data) // a map[string]string always encodes, with sorted keys
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])[:16]
+}

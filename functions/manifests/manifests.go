@@ -1,0 +1,95 @@
+// Package manifests renders a resolved App into the Kubernetes objects it
+// stands for, one file per kind of object, built from upstream API types
+// where they exist and from small local types checked against the published
+// CRD schemas where they do not.
+package manifests
+
+import (
+	"maps"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/slipway-dev/slipway/functions/api/v1alpha1"
+)
+
+// Render returns the objects of a resolved App (see v1alpha1.ResolveApp), in
+// the documented order: ServiceAccount, ConfigMap, ExternalSecrets, Services,
+// workloads, HorizontalPodAutoscaler, PodDisruptionBudget, routing objects,
+// ServiceMonitor. platform may be nil.
+func Render(app *v1alpha1.App, platform *v1alpha1.Platform) ([]*yaml.RNode, error) {
+	r := &renderer{app: app, spec: &app.Spec, platform: platform, versions: platform.APIVersionsOrDefault()}
+	var objects []any
+	for _, build := range []func() []any{
+		r.serviceAccount,
+		r.configMap,
+		r.externalSecrets,
+		r.services,
+		r.workloads,
+		r.autoscaler,
+		r.disruptionBudget,
+		r.routing,
+		r.serviceMonitor,
+	} {
+		objects = append(objects, build()...)
+	}
+	nodes := make([]*yaml.RNode, 0, len(objects))
+	for _, obj := range objects {
+		node, err := ToNode(obj)
+		if err != nil {
+			return nil, err
+		}
+		nodes = append(nodes, node)
+	}
+	return nodes, nil
+}
+
+type renderer struct {
+	app      *v1alpha1.App
+	spec     *v1alpha1.AppSpec
+	platform *v1alpha1.Platform
+	versions v1alpha1.APIVersions
+}
+
+// labels are the labels of every object of the app.
+func (r *renderer) labels() map[string]string {
+	labels := maps.Clone(r.app.Labels)
+	if labels == nil {
+		labels = map[string]string{}
+	}
+	labels[LabelApp] = r.app.Name
+	labels[LabelName] = r.app.Name
+	labels[LabelManagedBy] = ManagedBy
+	return labels
+}
+
+// selector selects the pods of one track. It depends on the app name alone,
+// so no change to an App ever changes a workload's immutable selector.
+func (r *renderer) selector(track string) map[string]string {
+	return map[string]string{LabelApp: r.app.Name, LabelTrack: track}
+}
+
+// podLabels are the labels of the pods of one track.
+func (r *renderer) podLabels(track string) map[string]string {
+	labels := r.labels()
+	maps.Copy(labels, r.selector(track))
+	return labels
+}
+
+func (r *renderer) meta(name string) metav1.ObjectMeta {
+	m := metav1.ObjectMeta{Name: name, Namespace: r.app.Namespace, Labels: r.labels()}
+	if r.platform != nil && len(r.platform.Spec.Annotations) > 0 {
+		m.Annotations = maps.Clone(r.platform.Spec.Annotations)
+	}
+	return m
+}
+
+func (r *renderer) hasCanaryController() bool {
+	return r.spec.Canary != nil && r.spec.Canary.Controller != v1alpha1.CanaryControllerNone
+}
+
+func typeMeta(apiVersion, kind string) metav1.TypeMeta {
+	return metav1.TypeMeta{APIVersion: apiVersion, Kind: kind}
+}
+
+func ptr[T any](v T) *T { return &v }

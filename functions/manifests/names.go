@@ -1,0 +1,41 @@
+package manifests
+
+// Label keys, annotation keys and name suffixes of rendered objects.
+const (
+	// LabelApp selects the app's pods; Istio telemetry reads it too.
+	LabelApp = "app"
+	// LabelName is the recommended label naming the application.
+	LabelName = "app.kubernetes.io/name"
+	// LabelManagedBy marks every rendered object; a re-render replaces the
+	// objects that carry it, which makes rendering in place idempotent.
+	LabelManagedBy = "app.kubernetes.io/managed-by"
+	// ManagedBy is the LabelManagedBy value.
+	ManagedBy = "slipway"
+	// LabelTrack tells stable pods from canary pods.
+	LabelTrack = "slipway.dev/track"
+	// TrackStable and TrackCanary are the LabelTrack values.
+	TrackStable = "stable"
+	TrackCanary = "canary"
+
+	// AnnotationSyncWave orders Argo CD syncs: ExternalSecrets go first.
+	AnnotationSyncWave = "argocd.argoproj.io/sync-wave"
+	// AnnotationConfigHash on the pod template rolls the pods when the
+	// ConfigMap content changes.
+	AnnotationConfigHash = "slipway.dev/config-hash"
+	// AnnotationApp names, on a rendered object, the App it comes from
+	// ("namespace/name"), so that results and eject can find it.
+	AnnotationApp = "slipway.dev/app"
+
+	// Name suffixes.
+	SuffixStable = "-stable"
+	SuffixCanary = "-canary"
+	SuffixConfig = "-config"
+
+	// RouteName is the VirtualService HTTP route that carries the split; Argo
+	// Rollouts is told its name.
+	RouteName = "primary"
+	// TmpVolume is the writable emptyDir mounted at /tmp.
+	TmpVolume = "tmp"
+	// ConfigVolume mounts the ConfigMap.
+	ConfigVolume = "config"
+)

@@ -1,0 +1,61 @@
+package manifests
+
+import (
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+
+	"github.com/slipway-dev/slipway/functions/api/v1alpha1"
+)
+
+// services renders the stable and the canary Service. Each selects its own
+// track only, so the canary Service never reaches stable pods; under Argo
+// Rollouts both select every pod of the app and the controller narrows them
+// with its pod-template-hash. Flagger creates its own Services.
+func (r *renderer) services() []any {
+	if r.spec.Canary != nil && r.spec.Canary.Controller == v1alpha1.CanaryControllerFlagger {
+		return nil
+	}
+	return []any{r.service(TrackStable, SuffixStable), r.service(TrackCanary, SuffixCanary)}
+}
+
+func (r *renderer) service(track, suffix string) *corev1.Service {
+	svc := &corev1.Service{
+		TypeMeta:   typeMeta("v1", "Service"),
+		ObjectMeta: r.meta(r.app.Name + suffix),
+		Spec: corev1.ServiceSpec{
+			Type:     r.spec.Service.Type,
+			Selector: r.selector(track),
+			Ports:    r.servicePorts(),
+		},
+	}
+	if r.spec.Canary != nil && r.spec.Canary.Controller == v1alpha1.CanaryControllerArgoRollouts {
+		svc.Spec.Selector = map[string]string{LabelApp: r.app.Name}
+	}
+	if len(r.spec.Service.Annotations) > 0 {
+		if svc.Annotations == nil {
+			svc.Annotations = map[string]string{}
+		}
+		for k, v := range r.spec.Service.Annotations {
+			svc.Annotations[k] = v
+		}
+	}
+	if track == TrackStable && r.spec.Service.NodePort != 0 {
+		svc.Spec.Ports[0].NodePort = r.spec.Service.NodePort
+	}
+	return svc
+}
+
+// servicePorts expose every container port under its name, so that Istio
+// picks the protocol from the name and targetPort survives renumbering.
+func (r *renderer) servicePorts() []corev1.ServicePort {
+	ports := make([]corev1.ServicePort, len(r.spec.Ports))
+	for i, p := range r.spec.Ports {
+		ports[i] = corev1.ServicePort{
+			Name:       p.Name,
+			Port:       p.Port,
+			Protocol:   p.Protocol,
+			TargetPort: intstr.FromString(p.Name),
+		}
+	}
+	return ports
+}

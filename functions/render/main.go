@@ -1,0 +1,15 @@
+// Command slipway-render is the App generator KRM function: it reads a
+// ResourceList on stdin and writes it back with every App rendered into the
+// objects it stands for. See README.md for the ways to run it.
+package main
+
+import (
+	"os"
+
+	"github.com/slipway-dev/slipway/functions/generate"
+	"github.com/slipway-dev/slipway/functions/krm"
+)
+
+func main() {
+	os.Exit(krm.Run(generate.Processor{}, os.Stdin, os.Stdout, os.Stderr))
+}

@@ -1,0 +1,293 @@
+// Package strict checks a decoded YAML or JSON document against the Go type
+// it is about to be decoded into, so that every unknown field and every
+// wrongly typed value is reported at once, each with its field path, before
+// encoding/json (which stops at the first problem and names no path) runs.
+package strict
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"reflect"
+	"sort"
+	"strings"
+	"time"
+
+	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+)
+
+// Error is one problem found in a document.
+type Error struct {
+	Path   string
+	Detail string
+}
+
+func (e Error) Error() string {
+	if e.Path == "" {
+		return e.Detail
+	}
+	return e.Path + ": " + e.Detail
+}
+
+var (
+	rawMessageType   = reflect.TypeFor[json.RawMessage]()
+	quantityType     = reflect.TypeFor[resource.Quantity]()
+	intOrStringType  = reflect.TypeFor[intstr.IntOrString]()
+	unmarshalerType  = reflect.TypeFor[json.Unmarshaler]()
+	maxReportedNames = 5
+)
+
+// Check walks value (as produced by decoding YAML or JSON into an interface{})
+// against the type t and returns every problem, in document order.
+func Check(value any, t reflect.Type, path *field.Path) []Error {
+	var c checker
+	c.check(value, t, path)
+	return c.errs
+}
+
+type checker struct{ errs []Error }
+
+func (c *checker) fail(path *field.Path, format string, args ...any) {
+	c.errs = append(c.errs, Error{Path: path.String(), Detail: fmt.Sprintf(format, args...)})
+}
+
+func (c *checker) check(value any, t reflect.Type, path *field.Path) {
+	if value == nil {
+		return // null is the zero value of any field
+	}
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t {
+	case rawMessageType:
+		return
+	case quantityType:
+		if s, ok := value.(string); ok {
+			if _, err := resource.ParseQuantity(s); err != nil {
+				c.fail(path, "%q is not a quantity (such as 100m, 0.5 or 1Gi)", s)
+			}
+		} else if !isNumber(value) {
+			c.fail(path, "must be a quantity such as 100m or 1Gi, got %s", describe(value))
+		}
+		return
+	case intOrStringType:
+		if !isString(value) && !isInteger(value) {
+			c.fail(path, "must be an integer or a string, got %s", describe(value))
+		}
+		return
+	}
+	if t.Kind() != reflect.Interface && reflect.PointerTo(t).Implements(unmarshalerType) {
+		// A type with its own decoding (such as a timestamp) reports its own errors.
+		return
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		c.checkStruct(value, t, path)
+	case reflect.Map:
+		m, ok := value.(map[string]any)
+		if !ok {
+			c.fail(path, "must be a map, got %s", describe(value))
+			return
+		}
+		for _, k := range sortedKeys(m) {
+			c.check(m[k], t.Elem(), path.Key(k))
+		}
+	case reflect.Slice:
+		list, ok := value.([]any)
+		if !ok {
+			c.fail(path, "must be a list, got %s", describe(value))
+			return
+		}
+		for i, item := range list {
+			c.check(item, t.Elem(), path.Index(i))
+		}
+	case reflect.String:
+		if !isString(value) {
+			c.fail(path, "must be a string, got %s", describe(value))
+		}
+	case reflect.Bool:
+		if _, ok := value.(bool); !ok {
+			c.fail(path, "must be true or false, got %s", describe(value))
+		}
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		c.checkInt(value, t, path)
+	case reflect.Float32, reflect.Float64:
+		if !isNumber(value) {
+			c.fail(path, "must be a number, got %s", describe(value))
+		}
+	case reflect.Interface:
+	default:
+		c.fail(path, "cannot be decoded into %s", t)
+	}
+}
+
+func (c *checker) checkStruct(value any, t reflect.Type, path *field.Path) {
+	m, ok := value.(map[string]any)
+	if !ok {
+		c.fail(path, "must be a map, got %s", describe(value))
+		return
+	}
+	fields := jsonFields(t)
+	for _, k := range sortedKeys(m) {
+		f, known := fields[k]
+		if !known {
+			c.fail(path.Child(k), "unknown field%s", suggestion(k, fields))
+			continue
+		}
+		c.check(m[k], f, path.Child(k))
+	}
+}
+
+func (c *checker) checkInt(value any, t reflect.Type, path *field.Path) {
+	if !isInteger(value) {
+		c.fail(path, "must be an integer, got %s", describe(value))
+		return
+	}
+	n, ok := asInt64(value)
+	bits := t.Bits()
+	if !ok || (bits < 64 && (n < -1<<(bits-1) || n > 1<<(bits-1)-1)) {
+		c.fail(path, "integer %v is out of range", value)
+	}
+}
+
+// jsonFields maps each JSON field name of struct t, including those of
+// inlined embedded structs, to its type.
+func jsonFields(t reflect.Type) map[string]reflect.Type {
+	fields := map[string]reflect.Type{}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" || (!f.IsExported() && !f.Anonymous) {
+			continue
+		}
+		if f.Anonymous && name == "" {
+			ft := f.Type
+			if ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			if ft.Kind() == reflect.Struct {
+				for k, v := range jsonFields(ft) {
+					fields[k] = v
+				}
+				continue
+			}
+		}
+		if name == "" {
+			name = f.Name
+		}
+		fields[name] = f.Type
+	}
+	return fields
+}
+
+// suggestion names the known field closest to a misspelt one, if any is close.
+func suggestion(name string, fields map[string]reflect.Type) string {
+	best, bestDist := "", 3
+	for known := range fields {
+		if d := distance(strings.ToLower(name), strings.ToLower(known)); d < bestDist || (d == bestDist && best != "" && known < best) {
+			best, bestDist = known, d
+		}
+	}
+	if best != "" {
+		return fmt.Sprintf(" (did you mean %q?)", best)
+	}
+	return ""
+}
+
+// distance is the Levenshtein distance between a and b.
+func distance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func isString(v any) bool { _, ok := v.(string); return ok }
+
+func isNumber(v any) bool {
+	switch v.(type) {
+	case int, int64, uint64, float64, json.Number:
+		return true
+	}
+	return false
+}
+
+func isInteger(v any) bool {
+	switch n := v.(type) {
+	case int, int64, uint64:
+		return true
+	case float64:
+		return n == math.Trunc(n) && !math.IsInf(n, 0)
+	case json.Number:
+		_, err := n.Int64()
+		return err == nil
+	}
+	return false
+}
+
+func asInt64(v any) (int64, bool) {
+	switch n := v.(type) {
+	case int:
+		return int64(n), true
+	case int64:
+		return n, true
+	case uint64:
+		return int64(n), n <= math.MaxInt64
+	case float64:
+		return int64(n), n >= math.MinInt64 && n <= math.MaxInt64
+	case json.Number:
+		i, err := n.Int64()
+		return i, err == nil
+	}
+	return 0, false
+}
+
+// describe names the YAML type of a value, with the value when it is short.
+func describe(v any) string {
+	switch x := v.(type) {
+	case string:
+		if len(x) > 40 {
+			x = x[:40] + "..."
+		}
+		return fmt.Sprintf("string %q", x)
+	case bool:
+		return fmt.Sprintf("boolean %v", x)
+	case int, int64, uint64, float64, json.Number:
+		return fmt.Sprintf("number %v", x)
+	case map[string]any:
+		keys := sortedKeys(x)
+		if len(keys) > maxReportedNames {
+			keys = append(keys[:maxReportedNames], "...")
+		}
+		return fmt.Sprintf("a map with keys %s", strings.Join(keys, ", "))
+	case []any:
+		return fmt.Sprintf("a list of %d items", len(x))
+	case time.Time:
+		return fmt.Sprintf("timestamp %s (quote it to make it a string)", x.Format(time.RFC3339))
+	}
+	return fmt.Sprintf("%T", v)
+}
