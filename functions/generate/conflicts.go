@@ -12,12 +12,12 @@ import (
 // conflicts reports what two Apps of one input cannot both have: the same
 // NodePort (a cluster-wide resource) or the same routed host (traffic for it
 // would go to either). Each clash names both Apps.
-func conflicts(apps []*resolved) framework.Results {
+func conflicts(apps []*RenderedApp) framework.Results {
 	var results framework.Results
-	nodePorts := map[int32]*resolved{}
-	hosts := map[string]*resolved{}
+	nodePorts := map[int32]*RenderedApp{}
+	hosts := map[string]*RenderedApp{}
 	for _, a := range apps {
-		s := a.app.Spec
+		s := a.App.Spec
 		if port := s.Service.NodePort; port != 0 {
 			if first, clash := nodePorts[port]; clash {
 				results = append(results, a.source.results([]v1alpha1.FieldError{{Path: "spec.service.nodePort",

@@ -47,47 +47,74 @@ func (p Processor) Process(rl *framework.ResourceList) error {
 // Render returns the items with every App rendered, or, if any problem is
 // found, the problems as error results and no items.
 func Render(items []*yaml.RNode, config *yaml.RNode, opts Options) ([]*yaml.RNode, framework.Results) {
-	in, results := read(items, config, &opts)
-	var platform *v1alpha1.Platform
-	if in.platform != nil {
-		var errs []v1alpha1.FieldError
-		platform, errs = v1alpha1.ResolvePlatform(in.platform.doc, opts.Environment)
-		results = append(results, in.platform.results(errs)...)
-	}
-	apps := make([]*resolved, 0, len(in.apps))
-	for _, src := range in.apps {
-		app, errs := v1alpha1.ResolveApp(src.doc, platform, opts)
-		if len(errs) > 0 {
-			results = append(results, src.results(errs)...)
-			continue
-		}
-		apps = append(apps, &resolved{source: src, app: app})
-	}
-	results = append(results, conflicts(apps)...)
+	exp, results := Expand(items, config, opts)
 	if results.ExitCode() != 0 {
 		return nil, results
 	}
-	sort.SliceStable(apps, func(i, j int) bool { return apps[i].key() < apps[j].key() })
-	out := in.passThrough
-	for _, a := range apps {
-		objects, err := manifests.Render(a.app, platform)
-		if err != nil {
+	out := exp.PassThrough
+	for _, a := range exp.Apps {
+		if err := place(a.Objects, a.source); err != nil {
 			return nil, append(results, a.source.results([]v1alpha1.FieldError{{Detail: err.Error()}})...)
 		}
-		if err := place(objects, a.source); err != nil {
-			return nil, append(results, a.source.results([]v1alpha1.FieldError{{Detail: err.Error()}})...)
-		}
-		out = append(out, objects...)
+		out = append(out, a.Objects...)
 	}
 	return out, results
 }
 
-type resolved struct {
-	source *source
-	app    *v1alpha1.App
+// Expansion is a ResourceList with its Apps rendered.
+type Expansion struct {
+	// PassThrough are the input items that are kept as they are: everything
+	// but the objects of an earlier rendering.
+	PassThrough []*yaml.RNode
+	// Platform is the Platform of the input, resolved, or nil.
+	Platform *v1alpha1.Platform
+	// Apps are the rendered Apps, sorted by namespace and name.
+	Apps []*RenderedApp
 }
 
-func (r *resolved) key() string { return r.app.Namespace + "/" + r.app.Name }
+// RenderedApp is one App and the objects rendered from it.
+type RenderedApp struct {
+	App *v1alpha1.App
+	// Environments are the environments the App or the Platform defines.
+	Environments []string
+	Objects      []*yaml.RNode
+	source       *source
+}
+
+func (a *RenderedApp) key() string { return a.App.Namespace + "/" + a.App.Name }
+
+// Expand renders every App of the items for the environment the options or
+// the function config select. It returns the error results of every problem
+// found and, only when there is none, the expansion.
+func Expand(items []*yaml.RNode, config *yaml.RNode, opts Options) (*Expansion, framework.Results) {
+	in, results := read(items, config, &opts)
+	exp := &Expansion{PassThrough: in.passThrough}
+	if in.platform != nil {
+		var errs []v1alpha1.FieldError
+		exp.Platform, errs = v1alpha1.ResolvePlatform(in.platform.doc, opts.Environment)
+		results = append(results, in.platform.results(errs)...)
+	}
+	for _, src := range in.apps {
+		app, errs := v1alpha1.ResolveApp(src.doc, exp.Platform, opts)
+		if len(errs) > 0 {
+			results = append(results, src.results(errs)...)
+			continue
+		}
+		exp.Apps = append(exp.Apps, &RenderedApp{App: app, Environments: v1alpha1.KnownEnvironments(src.doc, exp.Platform), source: src})
+	}
+	results = append(results, conflicts(exp.Apps)...)
+	if results.ExitCode() != 0 {
+		return nil, results
+	}
+	sort.SliceStable(exp.Apps, func(i, j int) bool { return exp.Apps[i].key() < exp.Apps[j].key() })
+	for _, a := range exp.Apps {
+		var err error
+		if a.Objects, err = manifests.Render(a.App, exp.Platform); err != nil {
+			return nil, append(results, a.source.results([]v1alpha1.FieldError{{Detail: err.Error()}})...)
+		}
+	}
+	return exp, results
+}
 
 // place tells kpt which file each rendered object goes to: one file per App,
 // "<app name>.generated.yaml", beside the App's own file. Objects rendered
