@@ -7,6 +7,7 @@ package generate
 import (
 	"fmt"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -89,8 +90,17 @@ func (a *RenderedApp) key() string { return a.App.Namespace + "/" + a.App.Name }
 func Expand(items []*yaml.RNode, config *yaml.RNode, opts Options) (*Expansion, framework.Results) {
 	in, results := read(items, config, &opts)
 	exp := &Expansion{PassThrough: in.passThrough}
+	docs := in.docs()
+	if opts.Environment != "" {
+		if known := v1alpha1.KnownEnvironments(docs...); !slices.Contains(known, opts.Environment) {
+			err := v1alpha1.UnknownEnvironment(opts.Environment, known)
+			results = append(results, &framework.Result{Severity: framework.Error, Message: err.Error()})
+		}
+	}
+	var platformDoc map[string]any
 	if in.platform != nil {
 		var errs []v1alpha1.FieldError
+		platformDoc = in.platform.doc
 		exp.Platform, errs = v1alpha1.ResolvePlatform(in.platform.doc, opts.Environment)
 		results = append(results, in.platform.results(errs)...)
 	}
@@ -100,7 +110,7 @@ func Expand(items []*yaml.RNode, config *yaml.RNode, opts Options) (*Expansion, 
 			results = append(results, src.results(errs)...)
 			continue
 		}
-		exp.Apps = append(exp.Apps, &RenderedApp{App: app, Environments: v1alpha1.KnownEnvironments(src.doc, exp.Platform), source: src})
+		exp.Apps = append(exp.Apps, &RenderedApp{App: app, Environments: v1alpha1.KnownEnvironments(src.doc, platformDoc), source: src})
 	}
 	results = append(results, conflicts(exp.Apps)...)
 	if results.ExitCode() != 0 {
@@ -183,6 +193,18 @@ type input struct {
 	apps        []*source
 	platform    *source
 	passThrough []*yaml.RNode
+}
+
+// docs are the App and Platform documents of the input.
+func (in *input) docs() []map[string]any {
+	docs := make([]map[string]any, 0, len(in.apps)+1)
+	for _, src := range in.apps {
+		docs = append(docs, src.doc)
+	}
+	if in.platform != nil {
+		docs = append(docs, in.platform.doc)
+	}
+	return docs
 }
 
 // read sorts the items and function config into Apps, the Platform, and

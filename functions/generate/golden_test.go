@@ -10,39 +10,79 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
+	"github.com/slipway-dev/slipway/functions/api/v1alpha1"
 	"github.com/slipway-dev/slipway/functions/internal/golden"
 )
 
 // TestGolden renders each testdata/render/<case>/input.yaml (with
 // config.yaml as the function config, when present) and compares the output
-// items with expected.yaml, or the error results with errors.txt. A case has
-// exactly one of the two expected files.
+// items with expected.yaml, or the error results with errors.txt. Without a
+// config.yaml, every environment the input defines is rendered too and
+// compared with expected.<environment>.yaml (or errors.<environment>.txt).
 func TestGolden(t *testing.T) {
 	for _, dir := range golden.Cases(t, "../../testdata/render") {
 		t.Run(filepath.Base(dir), func(t *testing.T) {
 			items, config := ReadCase(t, dir)
-			out, results := Render(items, config, Options{})
-			errorsFile, expectedFile := filepath.Join(dir, "errors.txt"), filepath.Join(dir, "expected.yaml")
-			if golden.Exists(errorsFile) || (results.ExitCode() != 0 && golden.Updating()) {
-				if out != nil {
-					t.Errorf("a failed rendering returned %d items; want none", len(out))
-				}
-				if results.ExitCode() == 0 {
-					t.Fatalf("want errors, rendering succeeded")
-				}
-				var msgs strings.Builder
-				for _, r := range results {
-					msgs.WriteString(r.Message + "\n")
-				}
-				golden.Compare(t, errorsFile, []byte(msgs.String()))
+			if !checkVariant(t, dir, "", items, config, Options{}) || config != nil {
 				return
 			}
-			if results.ExitCode() != 0 {
-				t.Fatalf("rendering failed:\n%s", results.Error())
+			for _, env := range Environments(t, items) {
+				t.Run(env, func(t *testing.T) {
+					checkVariant(t, dir, "."+env, items, nil, Options{Environment: env})
+				})
 			}
-			golden.Compare(t, expectedFile, Encode(t, out))
 		})
 	}
+}
+
+// checkVariant compares one rendering with its golden file and reports
+// whether the rendering succeeded.
+func checkVariant(t *testing.T, dir, suffix string, items []*yaml.RNode, config *yaml.RNode, opts Options) bool {
+	t.Helper()
+	out, results := Render(copyNodes(items), config, opts)
+	errorsFile, expectedFile := filepath.Join(dir, "errors"+suffix+".txt"), filepath.Join(dir, "expected"+suffix+".yaml")
+	if golden.Exists(errorsFile) || (results.ExitCode() != 0 && golden.Updating()) {
+		if out != nil {
+			t.Errorf("a failed rendering returned %d items; want none", len(out))
+		}
+		if results.ExitCode() == 0 {
+			t.Fatalf("want errors, rendering succeeded")
+		}
+		var msgs strings.Builder
+		for _, r := range results {
+			msgs.WriteString(r.Message + "\n")
+		}
+		golden.Compare(t, errorsFile, []byte(msgs.String()))
+		return false
+	}
+	if results.ExitCode() != 0 {
+		t.Fatalf("rendering failed:\n%s", results.Error())
+	}
+	golden.Compare(t, expectedFile, Encode(t, out))
+	return true
+}
+
+// Environments lists the environments the Apps and Platform of items define.
+func Environments(t *testing.T, items []*yaml.RNode) []string {
+	t.Helper()
+	var docs []map[string]any
+	for _, item := range items {
+		if strings.HasPrefix(item.GetApiVersion(), v1alpha1.Group+"/") {
+			var doc map[string]any
+			if err := item.YNode().Decode(&doc); err == nil {
+				docs = append(docs, doc)
+			}
+		}
+	}
+	return v1alpha1.KnownEnvironments(docs...)
+}
+
+func copyNodes(items []*yaml.RNode) []*yaml.RNode {
+	out := make([]*yaml.RNode, len(items))
+	for i, item := range items {
+		out[i] = item.Copy()
+	}
+	return out
 }
 
 // ReadCase reads a case's input.yaml and optional config.yaml.

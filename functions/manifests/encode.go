@@ -97,7 +97,8 @@ func decodeMap(dec *json.Decoder, key string) (*yaml.Node, error) {
 }
 
 // sortFields orders the keys of a mapping node: the fields kyaml knows in
-// its order, then the others alphabetically.
+// its order, then the others in the order they were encoded (the Go field
+// order of a struct, sorted keys of a map).
 func sortFields(node *yaml.Node) {
 	pairs := make([][2]*yaml.Node, 0, len(node.Content)/2)
 	for i := 0; i < len(node.Content); i += 2 {
@@ -110,10 +111,8 @@ func sortFields(node *yaml.Node) {
 		switch {
 		case knownA && knownB:
 			return ra < rb
-		case knownA != knownB:
-			return knownA
 		}
-		return a < b
+		return knownA && !knownB
 	})
 	for i, p := range pairs {
 		node.Content[2*i], node.Content[2*i+1] = p[0], p[1]

@@ -61,7 +61,8 @@ func ResolvePlatform(doc map[string]any, environment string) (*Platform, []Field
 }
 
 // ResolveApp turns a decoded App document into the App to render for the
-// options: checked strictly, merged with its environment section, given the
+// options: checked strictly, merged with its environment section (an App
+// without a section for the environment renders its base), given the
 // Platform's settings (platform may be nil) and the built-in defaults, and
 // validated. It returns every problem found, and no App when there is one.
 func ResolveApp(doc map[string]any, platform *Platform, opts Options) (*App, []FieldError) {
@@ -69,12 +70,6 @@ func ResolveApp(doc map[string]any, platform *Platform, opts Options) (*App, []F
 	errs = append(errs, checkEnvironments(doc, reflect.TypeFor[AppSpec]())...)
 	if len(errs) > 0 {
 		return nil, errs
-	}
-	if opts.Environment != "" {
-		if known := KnownEnvironments(doc, platform); !contains(known, opts.Environment) {
-			return nil, []FieldError{{Path: environmentsPath.String(), Detail: fmt.Sprintf(
-				"unknown environment %q; known: %s", opts.Environment, listOrNone(known))}}
-		}
 	}
 	spec, errs := specFor(doc, opts.Environment)
 	if len(errs) > 0 {
@@ -100,19 +95,14 @@ func ResolveApp(doc map[string]any, platform *Platform, opts Options) (*App, []F
 	return &app, nil
 }
 
-// KnownEnvironments lists, sorted, the environments that an App document or
-// the Platform defines.
-func KnownEnvironments(doc map[string]any, platform *Platform) []string {
+// KnownEnvironments lists, sorted, the environments that any of the App or
+// Platform documents defines.
+func KnownEnvironments(docs ...map[string]any) []string {
 	set := map[string]bool{}
-	if spec, ok := doc["spec"].(map[string]any); ok {
-		if envs, ok := spec["environments"].(map[string]any); ok {
-			for name := range envs {
-				set[name] = true
-			}
-		}
-	}
-	if platform != nil {
-		for name := range platform.Spec.Environments {
+	for _, doc := range docs {
+		spec, _ := doc["spec"].(map[string]any)
+		envs, _ := spec["environments"].(map[string]any)
+		for name := range envs {
 			set[name] = true
 		}
 	}
@@ -122,6 +112,13 @@ func KnownEnvironments(doc map[string]any, platform *Platform) []string {
 	}
 	sort.Strings(names)
 	return names
+}
+
+// UnknownEnvironment reports an environment that none of the documents
+// defines; known lists those they do.
+func UnknownEnvironment(environment string, known []string) error {
+	return fmt.Errorf("environment %q is not defined by any App or Platform of the input; known: %s",
+		environment, listOrNone(known))
 }
 
 // checkEnvironments checks each environment section of a document strictly
@@ -202,15 +199,6 @@ func typeMeta(doc map[string]any) (tm metav1.TypeMeta) {
 	tm.APIVersion, _ = doc["apiVersion"].(string)
 	tm.Kind, _ = doc["kind"].(string)
 	return tm
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func listOrNone(list []string) string {

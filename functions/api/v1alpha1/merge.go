@@ -1,6 +1,7 @@
 package v1alpha1
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 
@@ -23,9 +24,10 @@ var namedLists = map[string]string{
 // Merge returns base overridden by override, both decoded YAML documents,
 // without modifying either:
 //   - maps merge key by key, and a null value removes the inherited key;
-//   - in the named lists (env, ports, externalSecrets and their data) an item
-//     replaces, in place, the inherited item with the same name, an item with
-//     "$patch: delete" removes it, and new items are appended;
+//   - in the named lists (env, ports and externalSecrets by name, the data of
+//     an external secret by secretKey) an item merges, in place, into the
+//     inherited item with the same name, an item with "$patch: delete"
+//     removes it, and new items are appended;
 //   - any other value, lists included, replaces the inherited one.
 //
 // Problems (a deletion of an item that is not inherited) are reported against
@@ -89,7 +91,7 @@ func mergeNamedList(base, override []any, nameKey string, path *field.Path, errs
 			}
 			deleted[pos] = true
 		case inherited && !deleted[pos]:
-			out[pos] = withoutPatches(item)
+			out[pos] = merge(out[pos], item, path.Index(i), "", errs)
 		default:
 			index[name] = len(out)
 			out = append(out, withoutPatches(item))
@@ -164,7 +166,7 @@ func checkPatches(v any, path *field.Path, key string) (any, []FieldError) {
 				case !named:
 					errs = append(errs, fieldError(path.Index(i).Child(PatchKey), "only allowed in the named lists (%s)", namedListNames()))
 				case m[PatchKey] != "delete":
-					errs = append(errs, fieldError(path.Index(i).Child(PatchKey), "unsupported value %v: only \"delete\" is supported", m[PatchKey]))
+					errs = append(errs, fieldError(path.Index(i).Child(PatchKey), "unsupported value %q: only \"delete\" is supported", fmt.Sprint(m[PatchKey])))
 				case !hasName || len(m) != 2:
 					errs = append(errs, fieldError(path.Index(i), "a deletion holds only %s and %s", nameKey, PatchKey))
 				}

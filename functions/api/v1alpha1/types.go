@@ -75,11 +75,11 @@ type AppSpec struct {
 	// Monitoring adds a Prometheus Operator ServiceMonitor.
 	Monitoring *Monitoring `json:"monitoring,omitempty"`
 	// Environments override any field of this spec, except environments, for
-	// one named environment (dev, staging, prod, ...). Maps merge key by key;
-	// lists of named items (env and ports by name, externalSecrets by name,
-	// their data by secretKey) merge by name, and an item holding
-	// "$patch: delete" removes the inherited item of that name; any other list
-	// replaces the inherited one.
+	// one named environment (dev, staging, prod, ...). Maps merge key by key,
+	// and null removes an inherited key; lists of named items (env, ports and
+	// externalSecrets by name, the data of an external secret by secretKey)
+	// merge item by item, an item holding "$patch: delete" removing the
+	// inherited item of that name; any other list replaces the inherited one.
 	// Example: {prod: {replicas: 4, canary: {image: registry.example.com/admin:1.5.0, weight: 10}}}
 	Environments map[string]json.RawMessage `json:"environments,omitempty"`
 }

@@ -596,6 +596,15 @@ func (v *validator) monitoring(s *AppSpec, path *field.Path) {
 	v.duration(m.Interval, path.Child("interval"))
 }
 
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
 func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
