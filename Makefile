@@ -5,7 +5,7 @@ SHELL := /usr/bin/env bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := help
 
-FUNCTIONS := render
+FUNCTIONS := render eject argocd-cmp
 VERSION ?= dev
 IMAGE_REPO ?= localhost/slipway
 TOOLS_BIN := $(CURDIR)/bin/tools
@@ -20,7 +20,8 @@ build: ## Build the function binaries into bin/.
 	@for fn in $(FUNCTIONS); do $(GO_BUILD) -o bin/slipway-$$fn ./functions/$$fn; done
 
 .PHONY: test
-test: ## Run the unit and golden tests.
+test: ## Run the unit, golden and eject tests (the eject tests run the pinned kustomize).
+	hack/install-tools.sh kustomize
 	go test ./...
 
 .PHONY: golden

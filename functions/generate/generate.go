@@ -84,6 +84,10 @@ type RenderedApp struct {
 
 func (a *RenderedApp) key() string { return a.App.Namespace + "/" + a.App.Name }
 
+// InputID identifies the App as written in the input, which stays the same
+// whatever environment is rendered.
+func (a *RenderedApp) InputID() string { return a.source.namespace + "/" + a.source.name }
+
 // Expand renders every App of the items for the environment the options or
 // the function config select. It returns the error results of every problem
 // found and, only when there is none, the expansion.
@@ -135,14 +139,22 @@ func place(objects []*yaml.RNode, src *source) error {
 	}
 	file := path.Join(path.Dir(src.file), src.name+".generated.yaml")
 	for i, obj := range objects {
-		if err := obj.PipeE(
-			yaml.SetAnnotation(kioutil.PathAnnotation, file),
-			yaml.SetAnnotation(kioutil.IndexAnnotation, strconv.Itoa(i)),
-		); err != nil {
+		if err := SetFile(obj, file, i); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// SetFile sets the annotations that tell kpt the file and the position in
+// it an item is written to.
+func SetFile(obj *yaml.RNode, file string, index int) error {
+	// One PipeE per annotation: PipeE hands each filter the previous
+	// filter's result, which for SetAnnotation is the value just set.
+	if err := obj.PipeE(yaml.SetAnnotation(kioutil.PathAnnotation, file)); err != nil {
+		return err
+	}
+	return obj.PipeE(yaml.SetAnnotation(kioutil.IndexAnnotation, strconv.Itoa(index)))
 }
 
 // source is a slipway object of the input.

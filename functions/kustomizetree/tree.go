@@ -1,0 +1,288 @@
+// Package kustomizetree ejects Apps into plain kustomize trees: for each App
+// a base/ with one file per kind of object and an overlays/<environment>/ per
+// environment holding the smallest patches that turn the base into that
+// environment. `kustomize build overlays/<env>` gives exactly what rendering
+// the App for <env> gives, so a team can leave slipway without losing
+// anything.
+package kustomizetree
+
+import (
+	"fmt"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+
+	"sigs.k8s.io/kustomize/kyaml/fn/framework"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/slipway-dev/slipway/functions/generate"
+	"github.com/slipway-dev/slipway/functions/manifests"
+)
+
+// File is one file of a tree.
+type File struct {
+	// Path is relative to the tree's root: "<app>/base/deployment.yaml".
+	Path    string
+	Objects []*yaml.RNode
+}
+
+// Tree is the ejected tree of one App.
+type Tree struct {
+	// Dir is the App's directory, relative to the root: its name.
+	Dir   string
+	Files []File
+}
+
+// AnnotationEjectedFrom marks the kustomization objects of a tree.
+const AnnotationEjectedFrom = "slipway.dev/ejected-from"
+
+// Build ejects every App of the items (with the Platform among them, if
+// any). It returns every problem as an error result, and trees only when
+// there is none.
+func Build(items []*yaml.RNode) ([]Tree, framework.Results) {
+	base, results := generate.Expand(copyNodes(items), nil, generate.Options{})
+	if results.ExitCode() != 0 {
+		return nil, results
+	}
+	byEnv := map[string]*generate.Expansion{}
+	for _, a := range base.Apps {
+		for _, env := range a.Environments {
+			if byEnv[env] != nil {
+				continue
+			}
+			exp, res := generate.Expand(copyNodes(items), nil, generate.Options{Environment: env})
+			results = append(results, res...)
+			byEnv[env] = exp
+		}
+	}
+	if results.ExitCode() != 0 {
+		return nil, results
+	}
+	trees := make([]Tree, 0, len(base.Apps))
+	for _, a := range base.Apps {
+		id := a.App.Namespace + "/" + a.App.Name
+		tree := Tree{Dir: a.App.Name}
+		files, err := baseFiles(a.Objects, id)
+		if err != nil {
+			return nil, append(results, errorResult(id, err))
+		}
+		tree.Files = append(tree.Files, files...)
+		for _, env := range a.Environments {
+			files, err := overlayFiles(env, a.Objects, appIn(byEnv[env], a.InputID()).Objects, id)
+			if err != nil {
+				return nil, append(results, errorResult(id, err))
+			}
+			tree.Files = append(tree.Files, files...)
+		}
+		for j := range tree.Files {
+			tree.Files[j].Path = path.Join(tree.Dir, tree.Files[j].Path)
+		}
+		trees = append(trees, tree)
+	}
+	return trees, results
+}
+
+// kustomization is a kustomize Kustomization file.
+type kustomization struct {
+	APIVersion string            `json:"apiVersion"`
+	Kind       string            `json:"kind"`
+	Metadata   kustomizationMeta `json:"metadata"`
+	Resources  []string          `json:"resources,omitempty"`
+	Patches    []patch           `json:"patches,omitempty"`
+}
+
+// kustomizationMeta names the kustomization and marks it as eject's own, so
+// that a later eject may replace it and kpt does not apply it.
+type kustomizationMeta struct {
+	Name        string            `json:"name"`
+	Annotations map[string]string `json:"annotations"`
+}
+
+type patch struct {
+	Target *target `json:"target,omitempty"`
+	Patch  string  `json:"patch"`
+}
+
+type target struct {
+	Group     string `json:"group,omitempty"`
+	Version   string `json:"version"`
+	Kind      string `json:"kind"`
+	Name      string `json:"name"`
+	Namespace string `json:"namespace,omitempty"`
+}
+
+func newKustomization(name, app string) *kustomization {
+	return &kustomization{
+		APIVersion: "kustomize.config.k8s.io/v1beta1",
+		Kind:       "Kustomization",
+		Metadata: kustomizationMeta{Name: name, Annotations: map[string]string{
+			AnnotationEjectedFrom:               "App " + app,
+			"config.kubernetes.io/local-config": "true",
+		}},
+	}
+}
+
+// baseFiles are the App's objects grouped into one file per kind, plus the
+// kustomization that lists them, in the order the objects render.
+func baseFiles(objects []*yaml.RNode, app string) ([]File, error) {
+	files := groupByKind(objects, "base")
+	k := newKustomization(strings.ReplaceAll(strings.TrimPrefix(app, "/"), "/", "-")+"-base", app)
+	for _, f := range files {
+		k.Resources = append(k.Resources, path.Base(f.Path))
+	}
+	kfile, err := kustomizationFile("base", k)
+	if err != nil {
+		return nil, err
+	}
+	return append(files, kfile), nil
+}
+
+// overlayFiles turn the base into the environment: objects only the
+// environment has are added as resources, objects it lacks are deleted, and
+// the others get a JSON 6902 patch of exactly the fields that differ.
+func overlayFiles(env string, base, rendered []*yaml.RNode, app string) ([]File, error) {
+	dir := path.Join("overlays", env)
+	k := newKustomization(strings.ReplaceAll(strings.TrimPrefix(app, "/"), "/", "-")+"-"+env, app)
+	k.Resources = []string{"../../base"}
+	baseByID := map[string]*yaml.RNode{}
+	for _, obj := range base {
+		baseByID[objectID(obj)] = obj
+	}
+	var added []*yaml.RNode
+	seen := map[string]bool{}
+	for _, obj := range rendered {
+		id := objectID(obj)
+		seen[id] = true
+		from, ok := baseByID[id]
+		if !ok {
+			added = append(added, obj)
+			continue
+		}
+		ops, err := diffObjects(from, obj)
+		if err != nil {
+			return nil, err
+		}
+		if len(ops) == 0 {
+			continue
+		}
+		text, err := yaml.Marshal(ops)
+		if err != nil {
+			return nil, err
+		}
+		k.Patches = append(k.Patches, patch{Target: targetOf(from), Patch: strings.TrimSuffix(string(text), "\n")})
+	}
+	for _, obj := range base {
+		if !seen[objectID(obj)] {
+			k.Patches = append(k.Patches, patch{Patch: deletePatch(obj)})
+		}
+	}
+	files := groupByKind(added, dir)
+	for _, f := range files {
+		k.Resources = append(k.Resources, path.Base(f.Path))
+	}
+	kfile, err := kustomizationFile(dir, k)
+	if err != nil {
+		return nil, err
+	}
+	return append(files, kfile), nil
+}
+
+func kustomizationFile(dir string, k *kustomization) (File, error) {
+	node, err := manifests.ToNode(k)
+	if err != nil {
+		return File{}, err
+	}
+	return File{Path: path.Join(dir, "kustomization.yaml"), Objects: []*yaml.RNode{node}}, nil
+}
+
+// groupByKind puts objects into one file per kind, named after the kind
+// ("virtual-service.yaml"; Services share "services.yaml"), in order of
+// first appearance.
+func groupByKind(objects []*yaml.RNode, dir string) []File {
+	var files []File
+	index := map[string]int{}
+	for _, obj := range objects {
+		name := path.Join(dir, fileName(obj.GetKind()))
+		i, ok := index[name]
+		if !ok {
+			i = len(files)
+			index[name] = i
+			files = append(files, File{Path: name})
+		}
+		files[i].Objects = append(files[i].Objects, obj)
+	}
+	return files
+}
+
+var wordBoundary = regexp.MustCompile(`([a-z0-9])([A-Z])`)
+
+func fileName(kind string) string {
+	if kind == "Service" {
+		return "services.yaml"
+	}
+	return strings.ToLower(wordBoundary.ReplaceAllString(kind, "$1-$2")) + ".yaml"
+}
+
+// objectID identifies an object across environments. The namespace is left
+// out: an environment may move the App, which patches the namespace.
+func objectID(obj *yaml.RNode) string {
+	return obj.GetApiVersion() + "/" + obj.GetKind() + "/" + obj.GetName()
+}
+
+func targetOf(obj *yaml.RNode) *target {
+	group, version, found := strings.Cut(obj.GetApiVersion(), "/")
+	if !found {
+		group, version = "", group
+	}
+	return &target{Group: group, Version: version, Kind: obj.GetKind(), Name: obj.GetName(), Namespace: obj.GetNamespace()}
+}
+
+// deletePatch removes an object of the base.
+func deletePatch(obj *yaml.RNode) string {
+	lines := []string{
+		"$patch: delete",
+		"apiVersion: " + obj.GetApiVersion(),
+		"kind: " + obj.GetKind(),
+		"metadata:",
+		"  name: " + obj.GetName(),
+	}
+	if ns := obj.GetNamespace(); ns != "" {
+		lines = append(lines, "  namespace: "+ns)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// appIn finds an App of an expansion by its input identity.
+func appIn(exp *generate.Expansion, id string) *generate.RenderedApp {
+	for _, a := range exp.Apps {
+		if a.InputID() == id {
+			return a
+		}
+	}
+	return nil // unreachable: every expansion holds every App of the same input
+}
+
+func errorResult(app string, err error) *framework.Result {
+	return &framework.Result{Severity: framework.Error, Message: fmt.Sprintf("App %s: eject: %v", strings.TrimPrefix(app, "/"), err)}
+}
+
+func copyNodes(items []*yaml.RNode) []*yaml.RNode {
+	out := make([]*yaml.RNode, len(items))
+	for i, item := range items {
+		out[i] = item.Copy()
+	}
+	return out
+}
+
+// Paths lists the file paths of the trees, sorted.
+func Paths(trees []Tree) []string {
+	var paths []string
+	for _, t := range trees {
+		for _, f := range t.Files {
+			paths = append(paths, f.Path)
+		}
+	}
+	slices.Sort(paths)
+	return paths
+}
