@@ -28,6 +28,10 @@ test: ## Run the unit, golden and eject tests (the eject tests run the pinned ku
 golden: ## Rewrite the golden files from the current output; review the diff.
 	go test ./... -update
 
+.PHONY: docs
+docs: ## Regenerate docs/reference.md from the API's Go types.
+	go test ./functions/internal/apidocs -update
+
 .PHONY: lint
 lint: ## Check formatting and vet.
 	@test -z "$$(gofmt -l functions)" || { gofmt -l functions; echo "gofmt needed"; exit 1; }
