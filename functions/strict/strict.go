@@ -50,7 +50,11 @@ func Check(value any, t reflect.Type, path *field.Path) []Error {
 type checker struct{ errs []Error }
 
 func (c *checker) fail(path *field.Path, format string, args ...any) {
-	c.errs = append(c.errs, Error{Path: path.String(), Detail: fmt.Sprintf(format, args...)})
+	e := Error{Detail: fmt.Sprintf(format, args...)}
+	if path != nil {
+		e.Path = path.String()
+	}
+	c.errs = append(c.errs, e)
 }
 
 func (c *checker) check(value any, t reflect.Type, path *field.Path) {
@@ -147,8 +151,10 @@ func (c *checker) checkInt(value any, t reflect.Type, path *field.Path) {
 	}
 	n, ok := asInt64(value)
 	bits := t.Bits()
-	if !ok || (bits < 64 && (n < -1<<(bits-1) || n > 1<<(bits-1)-1)) {
+	if !ok {
 		c.fail(path, "integer %v is out of range", value)
+	} else if bits < 64 && (n < -1<<(bits-1) || n > 1<<(bits-1)-1) {
+		c.fail(path, "integer %d is out of range", n)
 	}
 }
 

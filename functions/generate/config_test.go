@@ -1,0 +1,116 @@
+package generate
+
+import (
+	"strings"
+	"testing"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+const appYAML = `apiVersion: slipway.dev/v1alpha1
+kind: App
+metadata:
+  name: hello
+  namespace: demo
+  annotations:
+    config.kubernetes.io/function: |
+      exec: {path: ./slipway-render}
+    config.kubernetes.io/local-config: "true"
+    slipway.dev/environment: prod
+spec:
+  image: registry.example.com/hello:1.0.0
+  environments:
+    prod: {replicas: 3}
+`
+
+// kustomize passes a generator's config both as the function config and as
+// the only item: the App is rendered once, passes through with its
+// local-config mark (so kustomize drops it), and no rendered object inherits
+// a function or local-config annotation (kustomize would drop it silently).
+func TestAppAsFunctionConfig(t *testing.T) {
+	config := yaml.MustParse(appYAML)
+	out, results := Render([]*yaml.RNode{yaml.MustParse(appYAML)}, config, Options{})
+	if results.ExitCode() != 0 {
+		t.Fatal(results.Error())
+	}
+	var apps, deployments int
+	for _, obj := range out {
+		switch obj.GetKind() {
+		case "App":
+			apps++
+			continue
+		case "Deployment":
+			deployments++
+			if got := obj.Field("spec").Value.Field("replicas").Value.YNode().Value; got != "3" {
+				t.Errorf("the annotation selected no environment: replicas %s, want 3", got)
+			}
+		}
+		for k := range obj.GetAnnotations() {
+			if strings.HasPrefix(k, "config.kubernetes.io/") || strings.HasPrefix(k, "internal.config.kubernetes.io/") {
+				t.Errorf("%s %s carries %s", obj.GetKind(), obj.GetName(), k)
+			}
+		}
+	}
+	if apps != 1 || deployments != 1 {
+		t.Errorf("got %d Apps and %d Deployments in the output, want 1 and 1", apps, deployments)
+	}
+}
+
+func TestPlatformAsFunctionConfig(t *testing.T) {
+	config := yaml.MustParse(`apiVersion: slipway.dev/v1alpha1
+kind: Platform
+metadata: {name: acme}
+spec: {namespace: apps, imageRegistry: registry.acme.example}
+`)
+	app := yaml.MustParse(`apiVersion: slipway.dev/v1alpha1
+kind: App
+metadata: {name: hello}
+spec: {image: hello:1.0.0}
+`)
+	out, results := Render([]*yaml.RNode{app}, config, Options{})
+	if results.ExitCode() != 0 {
+		t.Fatal(results.Error())
+	}
+	for _, obj := range out {
+		if obj.GetKind() == "Deployment" {
+			if obj.GetNamespace() != "apps" {
+				t.Errorf("namespace %q, want the Platform's apps", obj.GetNamespace())
+			}
+			image, _ := obj.Pipe(yaml.Lookup("spec", "template", "spec", "containers", "[name=hello]", "image"))
+			if got := image.YNode().Value; got != "registry.acme.example/hello:1.0.0" {
+				t.Errorf("image %q, want the Platform's registry prefix", got)
+			}
+			return
+		}
+	}
+	t.Fatal("no Deployment rendered")
+}
+
+func TestConfigMapOptions(t *testing.T) {
+	config := yaml.MustParse(`apiVersion: v1
+kind: ConfigMap
+metadata: {name: options}
+data: {environment: prod, defaultNamespace: fallback, enviroment: typo}
+`)
+	_, results := Render([]*yaml.RNode{yaml.MustParse(appYAML)}, config, Options{})
+	if results.ExitCode() == 0 || !strings.Contains(results.Error(), `data.enviroment: unknown option`) {
+		t.Fatalf("want an unknown option error, got %v", results)
+	}
+}
+
+// Rendering the output of a rendering again gives the same items: objects
+// of the earlier rendering are replaced, not duplicated.
+func TestRenderIsIdempotent(t *testing.T) {
+	items, _ := ReadCase(t, "../../testdata/render/admin-istio-eso")
+	first, results := Render(copyNodes(items), nil, Options{})
+	if results.ExitCode() != 0 {
+		t.Fatal(results.Error())
+	}
+	second, results := Render(copyNodes(first), nil, Options{})
+	if results.ExitCode() != 0 {
+		t.Fatal(results.Error())
+	}
+	if a, b := string(Encode(t, first)), string(Encode(t, second)); a != b {
+		t.Fatalf("a second rendering changed the output:\n%s\n---\n%s", a, b)
+	}
+}

@@ -1,0 +1,64 @@
+package strict
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/apimachinery/pkg/util/intstr"
+	"sigs.k8s.io/yaml"
+)
+
+type inner struct {
+	Port intstr.IntOrString `json:"port"`
+}
+
+type sample struct {
+	inner    `json:",inline"`
+	Name     string                       `json:"name"`
+	Replicas *int32                       `json:"replicas"`
+	Tags     []string                     `json:"tags"`
+	Labels   map[string]string            `json:"labels"`
+	Limits   map[string]resource.Quantity `json:"limits"`
+	Enabled  bool                         `json:"enabled"`
+}
+
+func TestCheck(t *testing.T) {
+	for _, tc := range []struct{ doc, want string }{
+		{`{name: a, replicas: 2, tags: [x], labels: {a: b}, port: http, enabled: true, limits: {cpu: 100m}}`, ""},
+		{`{nmae: a}`, `nmae: unknown field (did you mean "name"?)`},
+		{`{zzzzzz: a}`, `zzzzzz: unknown field`},
+		{`{replicas: "2"}`, `replicas: must be an integer, got string "2"`},
+		{`{replicas: 4294967296}`, `replicas: integer 4294967296 is out of range`},
+		{`{replicas: 1.5}`, `replicas: must be an integer, got number 1.5`},
+		{`{tags: x}`, `tags: must be a list, got string "x"`},
+		{`{labels: {a: 1}}`, `labels[a]: must be a string, got number 1`},
+		{`{port: [1]}`, `port: must be an integer or a string, got a list of 1 items`},
+		{`{limits: {cpu: lots}}`, `limits[cpu]: "lots" is not a quantity (such as 100m, 0.5 or 1Gi)`},
+		{`{enabled: "yes"}`, `enabled: must be true or false, got string "yes"`},
+		{`[1]`, `must be a map, got a list of 1 items`},
+	} {
+		var doc any
+		if err := yaml.Unmarshal([]byte(tc.doc), &doc); err != nil {
+			t.Fatal(err)
+		}
+		var msgs []string
+		for _, e := range Check(doc, reflect.TypeFor[sample](), nil) {
+			msgs = append(msgs, e.Error())
+		}
+		if got := strings.Join(msgs, "\n"); got != tc.want {
+			t.Errorf("%s:\n got %q\nwant %q", tc.doc, got, tc.want)
+		}
+	}
+}
+
+func TestCheckReportsEveryProblem(t *testing.T) {
+	var doc any
+	if err := yaml.Unmarshal([]byte(`{nmae: a, replicas: x, tags: [1, 2]}`), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if errs := Check(doc, reflect.TypeFor[sample](), nil); len(errs) != 4 {
+		t.Fatalf("want 4 errors (unknown field, replicas, tags[0], tags[1]), got %v", errs)
+	}
+}
