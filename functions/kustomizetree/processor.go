@@ -2,6 +2,8 @@ package kustomizetree
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"path"
 	"strings"
 
@@ -87,7 +89,9 @@ func directory(config *yaml.RNode) (string, framework.Results) {
 	}
 	var results framework.Results
 	dir := "."
-	for k, v := range config.GetDataMap() {
+	data := config.GetDataMap()
+	for _, k := range slices.Sorted(maps.Keys(data)) {
+		v := data[k]
 		if k != OptionDirectory {
 			results = append(results, &framework.Result{Severity: framework.Error, Field: &framework.Field{Path: "data." + k},
 				Message: fmt.Sprintf("function config: data.%s: unknown option; known: %s", k, OptionDirectory)})
