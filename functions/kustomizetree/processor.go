@@ -3,8 +3,8 @@ package kustomizetree
 import (
 	"fmt"
 	"maps"
-	"slices"
 	"path"
+	"slices"
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
