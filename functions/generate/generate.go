@@ -169,7 +169,7 @@ func (s *source) results(errs []v1alpha1.FieldError) framework.Results {
 	results := make(framework.Results, 0, len(errs))
 	for _, e := range errs {
 		r := &framework.Result{
-			Message:     s.describe() + ": " + e.Error(),
+			Message:     e.Detail,
 			Severity:    framework.Error,
 			ResourceRef: &yaml.ResourceIdentifier{TypeMeta: yaml.TypeMeta{APIVersion: v1alpha1.APIVersion, Kind: s.kind}, NameMeta: yaml.NameMeta{Name: s.name, Namespace: s.namespace}},
 		}
@@ -326,12 +326,21 @@ func applyConfigMap(config *yaml.RNode, opts *Options) framework.Results {
 		case OptionNamespace:
 			opts.DefaultNamespace = data[k]
 		default:
-			results = append(results, &framework.Result{Severity: framework.Error,
-				Field:   &framework.Field{Path: "data." + k},
-				Message: fmt.Sprintf("function config: data.%s: unknown option; known: %s, %s", k, OptionEnvironment, OptionNamespace)})
+			results = append(results, ConfigResult(config, "data."+k,
+				fmt.Sprintf("unknown option; known: %s, %s", OptionEnvironment, OptionNamespace)))
 		}
 	}
 	return results
+}
+
+// ConfigResult is an error result about a field of the function config.
+func ConfigResult(config *yaml.RNode, fieldPath, message string) *framework.Result {
+	return &framework.Result{
+		Severity:    framework.Error,
+		Message:     message,
+		Field:       &framework.Field{Path: fieldPath},
+		ResourceRef: &yaml.ResourceIdentifier{TypeMeta: yaml.TypeMeta{APIVersion: config.GetApiVersion(), Kind: config.GetKind()}, NameMeta: yaml.NameMeta{Name: config.GetName(), Namespace: config.GetNamespace()}},
+	}
 }
 
 // newSource decodes a slipway object, or reports why it is not one.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/slipway-dev/slipway/functions/api/v1alpha1"
 	"github.com/slipway-dev/slipway/functions/internal/golden"
+	"github.com/slipway-dev/slipway/functions/krm"
 )
 
 // TestGolden renders each testdata/render/<case>/input.yaml (with
@@ -50,7 +51,7 @@ func checkVariant(t *testing.T, dir, suffix string, items []*yaml.RNode, config 
 		}
 		var msgs strings.Builder
 		for _, r := range results {
-			msgs.WriteString(r.Message + "\n")
+			msgs.WriteString(krm.FormatResult(r) + "\n")
 		}
 		golden.Compare(t, errorsFile, []byte(msgs.String()))
 		return false

@@ -47,7 +47,7 @@ func (Processor) Process(rl *framework.ResourceList) error {
 		if !ejected(item) {
 			results = append(results, &framework.Result{Severity: framework.Error,
 				File:    &framework.File{Path: file},
-				Message: fmt.Sprintf("%s: refusing to replace %s %s, which eject did not write; move it or the App", file, item.GetKind(), item.GetName())})
+				Message: fmt.Sprintf("refusing to replace %s %s, which eject did not write; move it or the App", item.GetKind(), item.GetName())})
 		}
 	}
 	if results.ExitCode() != 0 {
@@ -93,14 +93,12 @@ func directory(config *yaml.RNode) (string, framework.Results) {
 	for _, k := range slices.Sorted(maps.Keys(data)) {
 		v := data[k]
 		if k != OptionDirectory {
-			results = append(results, &framework.Result{Severity: framework.Error, Field: &framework.Field{Path: "data." + k},
-				Message: fmt.Sprintf("function config: data.%s: unknown option; known: %s", k, OptionDirectory)})
+			results = append(results, generate.ConfigResult(config, "data."+k, "unknown option; known: "+OptionDirectory))
 			continue
 		}
 		dir = path.Clean(v)
 		if path.IsAbs(dir) || strings.HasPrefix(dir, "..") {
-			results = append(results, &framework.Result{Severity: framework.Error, Field: &framework.Field{Path: "data." + k},
-				Message: fmt.Sprintf("function config: data.%s: %q must be a relative path inside the package", k, v)})
+			results = append(results, generate.ConfigResult(config, "data."+k, fmt.Sprintf("%q must be a relative path inside the package", v)))
 		}
 	}
 	return dir, results

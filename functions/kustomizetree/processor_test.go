@@ -32,7 +32,7 @@ func TestProcessorReplacesItsOwnTreeOnly(t *testing.T) {
 	foreign := yaml.MustParse("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: mine\n  annotations:\n    internal.config.kubernetes.io/path: admin/base/mine.yaml\n")
 	rl.Items = append(rl.Items, foreign)
 	err := (Processor{}).Process(rl)
-	if err == nil || !strings.Contains(err.Error(), "admin/base/mine.yaml: refusing to replace ConfigMap mine") {
+	if err == nil || !strings.Contains(err.Error(), "refusing to replace ConfigMap mine") {
 		t.Fatalf("want a refusal, got %v", err)
 	}
 	if len(rl.Items) != first+1 {

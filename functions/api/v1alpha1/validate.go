@@ -30,7 +30,7 @@ func validateApp(app *App) []FieldError {
 	v.routing(s, p.Child("routing"))
 	v.canary(s, p.Child("canary"))
 	v.externalSecrets(s.ExternalSecrets, p.Child("externalSecrets"))
-	v.autoscaling(s.Autoscaling, p.Child("autoscaling"))
+	v.autoscaling(s, p.Child("autoscaling"))
 	v.disruptionBudget(s, p.Child("disruptionBudget"))
 	v.config(s.Config, p.Child("config"))
 	v.serviceAccount(s.ServiceAccount, p.Child("serviceAccount"))
@@ -297,6 +297,25 @@ func (v *validator) routing(s *AppSpec, path *field.Path) {
 		if in.API == IngressAPIIngress && len(in.ParentRefs) > 0 {
 			v.add(ip.Child("parentRefs"), "applies to HTTPRoute only")
 		}
+		for i, ref := range in.ParentRefs {
+			ns, name, found := strings.Cut(ref, "/")
+			if !found {
+				name, ns = ns, ""
+			}
+			if found {
+				v.messages(ip.Child("parentRefs").Index(i), ns, validation.IsDNS1123Label(ns))
+			}
+			v.messages(ip.Child("parentRefs").Index(i), name, validation.IsDNS1123Subdomain(name))
+		}
+		if in.ClassName != "" {
+			v.messages(ip.Child("className"), in.ClassName, validation.IsDNS1123Subdomain(in.ClassName))
+		}
+		if in.TLSSecretName != "" {
+			v.messages(ip.Child("tlsSecretName"), in.TLSSecretName, validation.IsDNS1123Subdomain(in.TLSSecretName))
+		}
+		if in.API == IngressAPIIngress && len(r.RequestHeaders) > 0 {
+			v.add(path.Child("requestHeaders"), "an Ingress cannot set request headers portably; use HTTPRoute or Istio routing, or the ingress controller's own annotations (ingress.annotations)")
+		}
 		if in.API == IngressAPIIngress && s.Canary != nil && s.Canary.Weight != nil && *s.Canary.Weight > 0 {
 			v.add(ip.Child("api"), "an Ingress cannot split traffic; use HTTPRoute or Istio for a canary weight")
 		}
@@ -339,6 +358,9 @@ func (v *validator) canary(s *AppSpec, path *field.Path) {
 		if c.Image != "" || c.Weight != nil || c.Replicas != nil || len(c.Steps) > 0 {
 			v.add(path, "with flagger only analysis may be set: Flagger rolls out changes of spec.image and sets the weights itself")
 		}
+		if s.Routing != nil && s.Routing.Ingress != nil {
+			v.add(path.Child("controller"), "flagger shifts traffic through an Istio VirtualService it creates: use Istio routing (without ingress)")
+		}
 	}
 	if c.Analysis != nil && c.Controller != CanaryControllerFlagger {
 		v.add(path.Child("analysis"), "applies to controller flagger only")
@@ -356,7 +378,9 @@ func (v *validator) canary(s *AppSpec, path *field.Path) {
 		}
 	}
 	if a := c.Analysis; a != nil && c.Controller == CanaryControllerFlagger {
-		v.duration(a.Interval, path.Child("analysis", "interval"))
+		if v.duration(a.Interval, path.Child("analysis", "interval")) && !flaggerInterval.MatchString(a.Interval) {
+			v.add(path.Child("analysis", "interval"), "%q must start with a number of seconds or minutes, such as 30s or 5m (Flagger's format)", a.Interval)
+		}
 		for _, f := range []struct {
 			name string
 			n    *int32
@@ -368,11 +392,17 @@ func (v *validator) canary(s *AppSpec, path *field.Path) {
 	}
 }
 
-func (v *validator) duration(d string, path *field.Path) {
+// duration reports whether d is a Go duration, and an error when it is not.
+func (v *validator) duration(d string, path *field.Path) bool {
 	if _, err := time.ParseDuration(d); err != nil {
 		v.add(path, "%q is not a duration such as 30s, 5m or 1h", d)
+		return false
 	}
+	return true
 }
+
+// flaggerInterval is the pattern of Flagger's Canary CRD for intervals.
+var flaggerInterval = regexp.MustCompile(`^[0-9]+(m|s)`)
 
 func (v *validator) externalSecrets(secrets []ExternalSecret, path *field.Path) {
 	names := map[string]int{}
@@ -427,7 +457,8 @@ func (v *validator) storeRef(ref *StoreRef, path *field.Path) {
 	}
 }
 
-func (v *validator) autoscaling(a *Autoscaling, path *field.Path) {
+func (v *validator) autoscaling(s *AppSpec, path *field.Path) {
+	a := s.Autoscaling
 	if a == nil {
 		return
 	}
@@ -442,6 +473,30 @@ func (v *validator) autoscaling(a *Autoscaling, path *field.Path) {
 	}
 	if t := a.TargetMemoryUtilizationPercentage; t != nil && *t < 1 {
 		v.add(path.Child("targetMemoryUtilizationPercentage"), "must be at least 1, got %d", *t)
+	}
+	// A utilization target is a share of the request: without one the
+	// autoscaler cannot compute it and never scales. A limit alone counts, as
+	// Kubernetes then sets the request to the limit.
+	for _, t := range []struct {
+		field    string
+		target   *int32
+		resource corev1.ResourceName
+	}{
+		{"targetCPUUtilizationPercentage", a.TargetCPUUtilizationPercentage, corev1.ResourceCPU},
+		{"targetMemoryUtilizationPercentage", a.TargetMemoryUtilizationPercentage, corev1.ResourceMemory},
+	} {
+		if t.target == nil {
+			continue
+		}
+		if r := s.Resources; r != nil {
+			if _, ok := r.Requests[t.resource]; ok {
+				continue
+			}
+			if _, ok := r.Limits[t.resource]; ok {
+				continue
+			}
+		}
+		v.add(path.Child(t.field), "needs resources.requests.%s (from the App or the Platform): utilization is measured against the request", t.resource)
 	}
 }
 
@@ -468,6 +523,12 @@ func (v *validator) disruptionBudget(s *AppSpec, path *field.Path) {
 		} else if n.IntVal < 0 {
 			v.add(path.Child(name), "must not be negative, got %d", n.IntVal)
 		}
+	}
+	if m := b.MinAvailable; m != nil && m.Type == intstr.String && m.StrVal == "100%" {
+		v.add(path.Child("minAvailable"), "is \"100%%\": no pod could ever be evicted, which blocks node drains")
+	}
+	if m := b.MaxUnavailable; m != nil && (m.Type == intstr.Int && m.IntVal == 0 || m.Type == intstr.String && m.StrVal == "0%") {
+		v.add(path.Child("maxUnavailable"), "is %q: no pod could ever be evicted, which blocks node drains", m.String())
 	}
 	if m := b.MinAvailable; m != nil && m.Type == intstr.Int && s.Autoscaling == nil && m.IntVal >= *s.Replicas && *s.Replicas > 0 {
 		v.add(path.Child("minAvailable"), "is %d but the app runs %d replicas: no pod could ever be evicted, which blocks node drains", m.IntVal, *s.Replicas)
@@ -545,6 +606,9 @@ func (v *validator) probes(s *AppSpec, path *field.Path) {
 		if pr.TCPSocket != nil {
 			v.portRef(pr.TCPSocket.Port, s.Ports, pp.Child("tcpSocket", "port"))
 		}
+		if pr.GRPC != nil {
+			v.portRef(intstr.FromInt32(pr.GRPC.Port), s.Ports, pp.Child("grpc", "port"))
+		}
 	}
 }
 
@@ -557,7 +621,11 @@ func (v *validator) portRef(ref intstr.IntOrString, ports []Port, path *field.Pa
 			return
 		}
 	}
-	v.add(path, "%s is not a port of the container; its ports are %s", ref.String(), strings.Join(names, ", "))
+	value := ref.String()
+	if ref.Type == intstr.String {
+		value = fmt.Sprintf("%q", ref.StrVal)
+	}
+	v.add(path, "%s is not a port of the container; its ports are %s", value, strings.Join(names, ", "))
 }
 
 func (v *validator) security(sec *Security, path *field.Path) {
@@ -576,7 +644,7 @@ func (v *validator) service(svc *Service, path *field.Path) {
 	v.oneOf(path.Child("type"), string(svc.Type), "ClusterIP", "NodePort", "LoadBalancer")
 	if svc.NodePort != 0 {
 		if svc.Type != corev1.ServiceTypeNodePort {
-			v.add(path.Child("nodePort"), "needs type NodePort, got %s", svc.Type)
+			v.add(path.Child("nodePort"), "needs type NodePort, got %q", svc.Type)
 		}
 		if svc.NodePort < 30000 || svc.NodePort > 32767 {
 			v.add(path.Child("nodePort"), "must be between 30000 and 32767 (the default node port range), got %d", svc.NodePort)
@@ -593,8 +661,13 @@ func (v *validator) monitoring(s *AppSpec, path *field.Path) {
 	if !strings.HasPrefix(m.Path, "/") {
 		v.add(path.Child("path"), "%q must start with /", m.Path)
 	}
-	v.duration(m.Interval, path.Child("interval"))
+	if v.duration(m.Interval, path.Child("interval")) && !prometheusDuration.MatchString(m.Interval) {
+		v.add(path.Child("interval"), "%q must be a Prometheus duration: whole numbers with units, largest first, such as 30s or 1m30s", m.Interval)
+	}
 }
+
+// prometheusDuration is the pattern of the ServiceMonitor CRD for intervals.
+var prometheusDuration = regexp.MustCompile(`^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$`)
 
 func contains(list []string, s string) bool {
 	for _, x := range list {
