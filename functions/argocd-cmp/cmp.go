@@ -6,8 +6,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
+	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/kio/filters"
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
@@ -89,7 +91,7 @@ func render(dir string, opts generate.Options) ([]byte, string, error) {
 	if results.ExitCode() != 0 {
 		msgs := make([]string, 0, len(results))
 		for _, r := range results {
-			msgs = append(msgs, r.Message)
+			msgs = append(msgs, describe(r))
 		}
 		return nil, "", fmt.Errorf("%d problem(s):\n%s", len(msgs), strings.Join(msgs, "\n"))
 	}
@@ -111,8 +113,41 @@ func render(dir string, opts generate.Options) ([]byte, string, error) {
 	return buf.Bytes(), summary, nil
 }
 
-// discover lists the top-level YAML files of dir that hold an App.
+// describe formats a result as one line, "file: Kind namespace/name: field:
+// message", leaving out what the message already says.
+func describe(r *framework.Result) string {
+	var prefix []string
+	if r.File != nil && r.File.Path != "" {
+		prefix = append(prefix, r.File.Path)
+	}
+	if ref := r.ResourceRef; ref != nil && ref.Name != "" {
+		id := ref.Name
+		if ref.Namespace != "" {
+			id = ref.Namespace + "/" + id
+		}
+		prefix = append(prefix, ref.Kind+" "+id)
+	}
+	if r.Field != nil && r.Field.Path != "" {
+		prefix = append(prefix, r.Field.Path)
+	}
+	line := r.Message
+	for i := len(prefix) - 1; i >= 0; i-- {
+		if !strings.Contains(r.Message, prefix[i]) {
+			line = prefix[i] + ": " + line
+		}
+	}
+	return line
+}
+
+// discover lists the top-level YAML files of dir that hold an App, unless
+// dir is a kustomization: Argo CD prefers a matching plugin to its own
+// kustomize, and a kustomization runs slipway itself as a generator.
 func discover(dir string) ([]byte, error) {
+	for _, name := range kustomizationFiles {
+		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+			return nil, nil
+		}
+	}
 	names, err := yamlFiles(dir)
 	if err != nil {
 		return nil, err
@@ -146,6 +181,9 @@ func holdsApp(data []byte) bool {
 	return false
 }
 
+// kustomizationFiles are the names kustomize reads a kustomization from.
+var kustomizationFiles = []string{"kustomization.yaml", "kustomization.yml", "Kustomization"}
+
 // yamlFiles lists the *.yaml and *.yml files directly in dir, by name,
 // except hidden files and kustomization files: subdirectories are not read,
 // as with Argo CD's own directory source without recurse.
@@ -158,8 +196,7 @@ func yamlFiles(dir string) ([]string, error) {
 	for _, e := range entries {
 		name := e.Name()
 		ext := filepath.Ext(name)
-		if e.IsDir() || strings.HasPrefix(name, ".") || (ext != ".yaml" && ext != ".yml") ||
-			name == "kustomization.yaml" || name == "kustomization.yml" {
+		if e.IsDir() || strings.HasPrefix(name, ".") || (ext != ".yaml" && ext != ".yml") || slices.Contains(kustomizationFiles, name) {
 			continue
 		}
 		names = append(names, name)

@@ -217,7 +217,7 @@ func TestDiscover(t *testing.T) {
 		{"plain manifests", map[string]string{"a.yaml": configMap}, ""},
 		{"Platform only", map[string]string{"p.yaml": "apiVersion: slipway.dev/v1alpha1\nkind: Platform\nmetadata: {name: p}\n"}, ""},
 		{"App in a subdirectory", map[string]string{"a.yaml": configMap, "sub/app.yaml": app}, ""},
-		{"App in a kustomization directory", map[string]string{"kustomization.yaml": "generators: [app.yaml]\n", "app.yaml": app}, "app.yaml\n"},
+		{"kustomization with an App generator", map[string]string{"kustomization.yaml": "generators: [app.yaml]\n", "app.yaml": app}, ""},
 		{"App in another file type", map[string]string{"app.json": app}, ""},
 		{"broken file naming our API", map[string]string{"app.yaml": app[:40] + "\n  bad: [\n"}, "app.yaml\n"},
 		{"broken file", map[string]string{"x.yaml": "kind: [x"}, ""},
