@@ -1,4 +1,124 @@
 package manifests
 
-// flaggerCanary renders the Flagger Canary. (not yet implemented)
-func (r *renderer) flaggerCanary() []any { return nil }
+import (
+	"maps"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+)
+
+// FlaggerAPIVersion is the Flagger API.
+const FlaggerAPIVersion = "flagger.app/v1beta1"
+
+// Thresholds of Flagger's built-in metrics, as in Flagger's own examples:
+// at least 99% of requests succeed, and the 99th percentile of request
+// durations stays under 500 milliseconds.
+const (
+	FlaggerMinSuccessRate = 99
+	FlaggerMaxDurationMS  = 500
+)
+
+// FlaggerCanary is the subset of the Flagger Canary (flagger.app/v1beta1)
+// that slipway renders.
+type FlaggerCanary struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata"`
+	Spec              FlaggerCanarySpec `json:"spec"`
+}
+
+// FlaggerCanarySpec is the spec of a Canary.
+type FlaggerCanarySpec struct {
+	TargetRef     FlaggerRef      `json:"targetRef"`
+	AutoscalerRef *FlaggerRef     `json:"autoscalerRef,omitempty"`
+	Service       FlaggerService  `json:"service"`
+	Analysis      FlaggerAnalysis `json:"analysis"`
+}
+
+// FlaggerRef refers to an object of the app.
+type FlaggerRef struct {
+	APIVersion string `json:"apiVersion"`
+	Kind       string `json:"kind"`
+	Name       string `json:"name"`
+}
+
+// FlaggerService describes the Services and the VirtualService Flagger
+// creates.
+type FlaggerService struct {
+	Port          int32               `json:"port"`
+	TargetPort    *intstr.IntOrString `json:"targetPort,omitempty"`
+	PortName      string              `json:"portName,omitempty"`
+	PortDiscovery bool                `json:"portDiscovery,omitempty"`
+	Gateways      []string            `json:"gateways,omitempty"`
+	Hosts         []string            `json:"hosts,omitempty"`
+	Headers       *Headers            `json:"headers,omitempty"`
+}
+
+// FlaggerAnalysis is the analysis schedule and its metrics.
+type FlaggerAnalysis struct {
+	Interval   string          `json:"interval"`
+	Threshold  int32           `json:"threshold"`
+	MaxWeight  int32           `json:"maxWeight"`
+	StepWeight int32           `json:"stepWeight"`
+	Metrics    []FlaggerMetric `json:"metrics"`
+}
+
+// FlaggerMetric is one metric check of the analysis.
+type FlaggerMetric struct {
+	Name           string                `json:"name"`
+	Interval       string                `json:"interval"`
+	ThresholdRange FlaggerThresholdRange `json:"thresholdRange"`
+}
+
+// FlaggerThresholdRange is the accepted range of a metric.
+type FlaggerThresholdRange struct {
+	Min *int32 `json:"min,omitempty"`
+	Max *int32 `json:"max,omitempty"`
+}
+
+// flaggerCanary renders the Flagger Canary that drives the Deployment.
+// Flagger creates the "<name>", "<name>-primary" and "<name>-canary"
+// Services and the VirtualService itself, so slipway renders none of them
+// (services.go and routing.go), but keeps a Gateway it creates.
+//
+// The Services Flagger creates expose the first port under its name and, with
+// portDiscovery, the others under theirs: the same ports as ours.
+func (r *renderer) flaggerCanary() []any {
+	s, a := r.spec, r.spec.Canary.Analysis
+	first := s.Ports[0]
+	targetPort := intstr.FromString(first.Name)
+	service := FlaggerService{
+		Port:          first.Port,
+		TargetPort:    &targetPort,
+		PortName:      first.Name,
+		PortDiscovery: len(s.Ports) > 1,
+	}
+	if routing := s.Routing; routing != nil {
+		service.Gateways = []string{r.gatewayName()}
+		service.Hosts = routing.Hosts
+		if len(routing.RequestHeaders) > 0 {
+			service.Headers = &Headers{Request: HeaderOperations{Set: maps.Clone(routing.RequestHeaders)}}
+		}
+	}
+	spec := FlaggerCanarySpec{
+		TargetRef: FlaggerRef{APIVersion: "apps/v1", Kind: "Deployment", Name: r.app.Name},
+		Service:   service,
+		Analysis: FlaggerAnalysis{
+			Interval:   a.Interval,
+			Threshold:  *a.Threshold,
+			MaxWeight:  *a.MaxWeight,
+			StepWeight: *a.StepWeight,
+			Metrics: []FlaggerMetric{
+				{Name: "request-success-rate", Interval: a.Interval, ThresholdRange: FlaggerThresholdRange{Min: ptr[int32](FlaggerMinSuccessRate)}},
+				{Name: "request-duration", Interval: a.Interval, ThresholdRange: FlaggerThresholdRange{Max: ptr[int32](FlaggerMaxDurationMS)}},
+			},
+		},
+	}
+	if s.Autoscaling != nil {
+		spec.AutoscalerRef = &FlaggerRef{APIVersion: "autoscaling/v2", Kind: "HorizontalPodAutoscaler", Name: r.app.Name}
+	}
+	return []any{&FlaggerCanary{
+		TypeMeta:   typeMeta(FlaggerAPIVersion, "Canary"),
+		ObjectMeta: r.meta(r.app.Name),
+		Spec:       spec,
+	}}
+}

@@ -118,10 +118,7 @@ func (r *renderer) istioGateway() []any {
 // Services, in one route named "primary" that splits by weight.
 func (r *renderer) virtualService() []any {
 	routing := r.spec.Routing
-	gateway := r.app.Name
-	if routing.Gateway.Name != "" {
-		gateway = routing.Gateway.Name
-	}
+	gateway := r.gatewayName()
 	stable, canary := r.weights()
 	port := PortSelect{Number: uint32(r.spec.Ports[0].Port)}
 	route := HTTPRoute{
@@ -143,6 +140,15 @@ func (r *renderer) virtualService() []any {
 			HTTP:     []HTTPRoute{route},
 		},
 	}}
+}
+
+// gatewayName is the Istio Gateway the app's routes bind to: its own, named
+// like the app, or the shared one it names.
+func (r *renderer) gatewayName() string {
+	if g := r.spec.Routing.Gateway; g != nil && g.Name != "" {
+		return g.Name
+	}
+	return r.app.Name
 }
 
 // weights are the stable and canary shares of traffic; they always sum to 100.

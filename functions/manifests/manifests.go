@@ -84,8 +84,12 @@ func (r *renderer) meta(name string) metav1.ObjectMeta {
 	return m
 }
 
-func (r *renderer) hasCanaryController() bool {
-	return r.spec.Canary != nil && r.spec.Canary.Controller != v1alpha1.CanaryControllerNone
+// controller is the App's canary controller, CanaryControllerNone without one.
+func (r *renderer) controller() string {
+	if r.spec.Canary == nil {
+		return v1alpha1.CanaryControllerNone
+	}
+	return r.spec.Canary.Controller
 }
 
 func typeMeta(apiVersion, kind string) metav1.TypeMeta {

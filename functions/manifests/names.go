@@ -30,6 +30,9 @@ const (
 	SuffixStable = "-stable"
 	SuffixCanary = "-canary"
 	SuffixConfig = "-config"
+	// FlaggerPrimarySuffix is what Flagger appends to the name of the
+	// Deployment, Services and pod label value of the primary it creates.
+	FlaggerPrimarySuffix = "-primary"
 
 	// RouteName is the VirtualService HTTP route that carries the split; Argo
 	// Rollouts is told its name.

@@ -2,17 +2,139 @@ package manifests
 
 import (
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/slipway-dev/slipway/functions/api/v1alpha1"
 )
 
+// RolloutAPIVersion is the Argo Rollouts API.
+const RolloutAPIVersion = "argoproj.io/v1alpha1"
+
+// Rollout is the subset of the Argo Rollouts Rollout (argoproj.io/v1alpha1)
+// that slipway renders.
+type Rollout struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata"`
+	Spec              RolloutSpec `json:"spec"`
+}
+
+// RolloutSpec is the spec of a Rollout with an inline pod template.
+type RolloutSpec struct {
+	Replicas *int32                 `json:"replicas,omitempty"`
+	Selector *metav1.LabelSelector  `json:"selector"`
+	Template corev1.PodTemplateSpec `json:"template"`
+	Strategy RolloutStrategy        `json:"strategy"`
+}
+
+// RolloutStrategy holds the canary strategy.
+type RolloutStrategy struct {
+	Canary RolloutCanary `json:"canary"`
+}
+
+// RolloutCanary is the canary strategy: the Service pair, the traffic
+// routing and the steps.
+type RolloutCanary struct {
+	StableService  string                `json:"stableService"`
+	CanaryService  string                `json:"canaryService"`
+	TrafficRouting RolloutTrafficRouting `json:"trafficRouting"`
+	Steps          []RolloutStep         `json:"steps,omitempty"`
+}
+
+// RolloutTrafficRouting routes through Istio.
+type RolloutTrafficRouting struct {
+	Istio RolloutIstio `json:"istio"`
+}
+
+// RolloutIstio names the VirtualService whose weights the controller sets.
+type RolloutIstio struct {
+	VirtualService RolloutVirtualService `json:"virtualService"`
+}
+
+// RolloutVirtualService names the VirtualService and the routes in it that
+// carry the split.
+type RolloutVirtualService struct {
+	Name   string   `json:"name"`
+	Routes []string `json:"routes"`
+}
+
+// RolloutStep is one canary step: setWeight or pause.
+type RolloutStep struct {
+	SetWeight *int32        `json:"setWeight,omitempty"`
+	Pause     *RolloutPause `json:"pause,omitempty"`
+}
+
+// RolloutPause waits for a duration, or for promotion when it has none.
+type RolloutPause struct {
+	Duration string `json:"duration,omitempty"`
+}
+
 // scaleTarget is the workload the HorizontalPodAutoscaler scales.
 func (r *renderer) scaleTarget() autoscalingv2.CrossVersionObjectReference {
-	if c := r.spec.Canary; c != nil && c.Controller == v1alpha1.CanaryControllerArgoRollouts {
-		return autoscalingv2.CrossVersionObjectReference{APIVersion: "argoproj.io/v1alpha1", Kind: "Rollout", Name: r.app.Name}
+	if r.controller() == v1alpha1.CanaryControllerArgoRollouts {
+		return autoscalingv2.CrossVersionObjectReference{APIVersion: RolloutAPIVersion, Kind: "Rollout", Name: r.app.Name}
 	}
 	return autoscalingv2.CrossVersionObjectReference{APIVersion: "apps/v1", Kind: "Deployment", Name: r.app.Name}
 }
 
-// rollout renders the Argo Rollouts Rollout. (not yet implemented)
-func (r *renderer) rollout() []any { return nil }
+// rolloutSelector selects every pod of the Rollout. Stable and canary pods
+// of a Rollout share one template, so they carry no track label: the
+// controller tells them apart by its rollouts-pod-template-hash, which it
+// also adds to the selectors of the stable and canary Services.
+func (r *renderer) rolloutSelector() map[string]string {
+	return map[string]string{LabelApp: r.app.Name}
+}
+
+// rollout renders the Argo Rollouts Rollout that replaces the Deployments.
+//
+// The pod template is inline rather than a workloadRef to a Deployment: a
+// referenced Deployment must be kept at zero replicas beside the Rollout,
+// which doubles the objects to read and lets a sync of the Deployment start
+// pods the Rollout does not manage.
+//
+// The template's image is canary.image when set: that is the version being
+// rolled out, and the controller moves it through the steps until it is
+// promoted to stable. Without a canary image the template runs spec.image,
+// and any change of it is rolled out through the same steps.
+func (r *renderer) rollout() []any {
+	c := r.spec.Canary
+	image := r.spec.Image
+	if c.Image != "" {
+		image = c.Image
+	}
+	template := r.podTemplate(TrackStable, image)
+	delete(template.Labels, LabelTrack)
+	replicas := r.spec.Replicas
+	if r.spec.Autoscaling != nil {
+		replicas = nil // the HorizontalPodAutoscaler owns it
+	}
+	steps := make([]RolloutStep, 0, len(c.Steps))
+	for _, s := range c.Steps {
+		step := RolloutStep{SetWeight: s.SetWeight}
+		if s.Pause != nil {
+			step.Pause = &RolloutPause{Duration: s.Pause.Duration}
+		}
+		steps = append(steps, step)
+	}
+	return []any{&Rollout{
+		TypeMeta:   typeMeta(RolloutAPIVersion, "Rollout"),
+		ObjectMeta: r.meta(r.app.Name),
+		Spec: RolloutSpec{
+			Replicas: replicas,
+			Selector: &metav1.LabelSelector{MatchLabels: r.rolloutSelector()},
+			Template: template,
+			Strategy: RolloutStrategy{Canary: RolloutCanary{
+				StableService: r.app.Name + SuffixStable,
+				CanaryService: r.app.Name + SuffixCanary,
+				TrafficRouting: RolloutTrafficRouting{Istio: RolloutIstio{
+					// The route is listed explicitly: the controller sets the
+					// weights of the listed routes only, and a VirtualService
+					// route it is not told about keeps sending everything to
+					// stable whatever setWeight says.
+					VirtualService: RolloutVirtualService{Name: r.app.Name, Routes: []string{RouteName}},
+				}},
+				Steps: steps,
+			}},
+		},
+	}}
+}

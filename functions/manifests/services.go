@@ -1,6 +1,8 @@
 package manifests
 
 import (
+	"maps"
+
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 
@@ -11,6 +13,11 @@ import (
 // track only, so the canary Service never reaches stable pods; under Argo
 // Rollouts both select every pod of the app and the controller narrows them
 // with its pod-template-hash. Flagger creates its own Services.
+//
+// Each Service carries the track label too, so that a ServiceMonitor can
+// tell them apart. Only the stable Service takes the App's service type and
+// annotations: the canary Service is reached through routing alone and stays
+// ClusterIP, so that it never provisions a second load balancer or node port.
 func (r *renderer) services() []any {
 	if r.spec.Canary != nil && r.spec.Canary.Controller == v1alpha1.CanaryControllerFlagger {
 		return nil
@@ -23,21 +30,23 @@ func (r *renderer) service(track, suffix string) *corev1.Service {
 		TypeMeta:   typeMeta("v1", "Service"),
 		ObjectMeta: r.meta(r.app.Name + suffix),
 		Spec: corev1.ServiceSpec{
-			Type:     r.spec.Service.Type,
+			Type:     corev1.ServiceTypeClusterIP,
 			Selector: r.selector(track),
 			Ports:    r.servicePorts(),
 		},
 	}
-	if r.spec.Canary != nil && r.spec.Canary.Controller == v1alpha1.CanaryControllerArgoRollouts {
-		svc.Spec.Selector = map[string]string{LabelApp: r.app.Name}
+	svc.Labels[LabelTrack] = track
+	if track == TrackStable {
+		svc.Spec.Type = r.spec.Service.Type
 	}
-	if len(r.spec.Service.Annotations) > 0 {
+	if r.spec.Canary != nil && r.spec.Canary.Controller == v1alpha1.CanaryControllerArgoRollouts {
+		svc.Spec.Selector = r.rolloutSelector()
+	}
+	if track == TrackStable && len(r.spec.Service.Annotations) > 0 {
 		if svc.Annotations == nil {
 			svc.Annotations = map[string]string{}
 		}
-		for k, v := range r.spec.Service.Annotations {
-			svc.Annotations[k] = v
-		}
+		maps.Copy(svc.Annotations, r.spec.Service.Annotations)
 	}
 	if track == TrackStable && r.spec.Service.NodePort != 0 {
 		svc.Spec.Ports[0].NodePort = r.spec.Service.NodePort

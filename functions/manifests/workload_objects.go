@@ -1,11 +1,14 @@
 package manifests
 
 import (
+	"maps"
+
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	corev1 "k8s.io/api/core/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"maps"
+
+	"github.com/slipway-dev/slipway/functions/api/v1alpha1"
 )
 
 // serviceAccount renders the pods' ServiceAccount when the App asks for one.
@@ -74,15 +77,25 @@ func (r *renderer) autoscaler() []any {
 	}}
 }
 
-// disruptionBudget renders the PodDisruptionBudget of the stable pods.
+// disruptionBudget renders the PodDisruptionBudget of the serving pods: the
+// stable track; under Argo Rollouts every pod of the Rollout (stable and
+// canary pods differ only by the controller's hash); under Flagger the
+// primary pods, which Flagger labels "app: <name>-primary" (it renames the
+// one selector label it finds, and "app" is the only one of its selector
+// labels our Deployment's selector has). The Deployment Flagger targets is
+// scaled to zero between analyses, so a budget on its labels would protect
+// nothing.
 func (r *renderer) disruptionBudget() []any {
 	b := r.spec.DisruptionBudget
 	if b == nil {
 		return nil
 	}
 	selector := r.selector(TrackStable)
-	if r.hasCanaryController() {
-		selector = map[string]string{LabelApp: r.app.Name}
+	switch r.controller() {
+	case v1alpha1.CanaryControllerArgoRollouts:
+		selector = r.rolloutSelector()
+	case v1alpha1.CanaryControllerFlagger:
+		selector = map[string]string{LabelApp: r.app.Name + FlaggerPrimarySuffix}
 	}
 	return []any{&policyv1.PodDisruptionBudget{
 		TypeMeta:   typeMeta("policy/v1", "PodDisruptionBudget"),

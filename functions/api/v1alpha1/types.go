@@ -72,7 +72,8 @@ type AppSpec struct {
 	// Service sets how the Services are exposed.
 	// Default: {type: ClusterIP}
 	Service *Service `json:"service,omitempty"`
-	// Monitoring adds a Prometheus Operator ServiceMonitor.
+	// Monitoring adds a Prometheus Operator ServiceMonitor that scrapes every
+	// pod of the app once (see docs/production.md for the Services it selects).
 	Monitoring *Monitoring `json:"monitoring,omitempty"`
 	// Environments override any field of this spec, except environments, for
 	// one named environment (dev, staging, prod, ...). Maps merge key by key,
@@ -131,7 +132,8 @@ type Routing struct {
 	// Gateway selects or creates the Istio Gateway. Not allowed with ingress.
 	// Default: {create: true, selector: {istio: ingressgateway}}
 	Gateway *Gateway `json:"gateway,omitempty"`
-	// RequestHeaders are set on every forwarded request.
+	// RequestHeaders are set on every forwarded request (Istio and HTTPRoute;
+	// an Ingress has no portable way to set them, so they are an error there).
 	// Example: {x-forwarded-proto: https}
 	RequestHeaders map[string]string `json:"requestHeaders,omitempty"`
 	// Ingress routes through a Kubernetes Ingress or a Gateway API HTTPRoute
@@ -384,14 +386,17 @@ type Security struct {
 	AddCapabilities []corev1.Capability `json:"addCapabilities,omitempty"`
 }
 
-// Service sets the type of the stable and canary Services.
+// Service sets how the stable Service is exposed. The canary Service, which
+// traffic reaches only through routing, stays ClusterIP, so that a canary
+// never provisions a second load balancer or node port.
 type Service struct {
-	// Type: ClusterIP, NodePort or LoadBalancer. Default: ClusterIP
+	// Type of the stable Service: ClusterIP, NodePort or LoadBalancer.
+	// Default: ClusterIP
 	Type corev1.ServiceType `json:"type,omitempty"`
 	// NodePort of the first port on the stable Service, 30000-32767; only with
 	// type NodePort. Default: allocated by the cluster
 	NodePort int32 `json:"nodePort,omitempty"`
-	// Annotations of both Services, such as load balancer settings.
+	// Annotations of the stable Service, such as load balancer settings.
 	Annotations map[string]string `json:"annotations,omitempty"`
 }
 
