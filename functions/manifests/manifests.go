@@ -39,6 +39,7 @@ func Render(app *v1alpha1.App, platform *v1alpha1.Platform) ([]*yaml.RNode, erro
 		if err != nil {
 			return nil, err
 		}
+		quoteYAML11(node.YNode())
 		nodes = append(nodes, node)
 	}
 	return nodes, nil
