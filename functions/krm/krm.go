@@ -1,21 +1,18 @@
 // Package krm runs a KRM function: it reads a ResourceList within bounded
-// size, runs a processor, writes the ResourceList with its results, and
-// turns error results into a non-zero exit code.
+// size and nesting, runs a processor, writes the ResourceList with its
+// results, and turns error results into a non-zero exit code.
 package krm
 
 import (
 	"bytes"
 	"fmt"
 	"io"
+	"os"
 
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/kio"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
-
-// MaxInputBytes bounds the ResourceList a function reads, so that a huge
-// input is refused with a clear message instead of exhausting memory. 64 MiB
-// holds tens of thousands of Apps.
-const MaxInputBytes = 64 << 20
 
 // Run runs p on the ResourceList read from stdin and returns the exit code.
 func Run(p framework.ResourceListProcessor, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -25,18 +22,65 @@ func Run(p framework.ResourceListProcessor, stdin io.Reader, stdout, stderr io.W
 		return 1
 	}
 	var out bytes.Buffer
-	rw := &kio.ByteReadWriter{Reader: bytes.NewReader(data), Writer: &out, KeepReaderAnnotations: true}
-	err = framework.Execute(p, rw)
+	results, err := execute(p, data, &out)
 	// The ResourceList is written even on error: it carries the results that
 	// kpt shows. It holds no rendered objects then.
 	if _, werr := stdout.Write(out.Bytes()); werr != nil && err == nil {
 		err = werr
 	}
 	if err != nil {
-		fmt.Fprintln(stderr, err)
+		PrintError(stderr, err)
 		return 1
 	}
+	// Warnings go to stderr as well: kustomize and Argo CD show stderr, not
+	// the results of the ResourceList.
+	for _, r := range results {
+		fmt.Fprintf(stderr, "%s: %s\n", r.Severity, FormatResult(r))
+	}
 	return 0
+}
+
+// execute is framework.Execute with the input limits checked before the
+// processor runs, and with an output writer whose memory does not grow with
+// the size of the ResourceList (see writeResourceList).
+func execute(p framework.ResourceListProcessor, data []byte, out *bytes.Buffer) (framework.Results, error) {
+	rw := &kio.ByteReadWriter{Reader: bytes.NewReader(data), Writer: out, KeepReaderAnnotations: true}
+	rl := framework.ResourceList{}
+	var err error
+	if rl.Items, err = rw.Read(); err != nil {
+		return nil, fmt.Errorf("failed to read ResourceList input: %w", err)
+	}
+	rl.FunctionConfig = rw.FunctionConfig
+	if err := CheckLimits(rl.Items, rl.FunctionConfig); err != nil {
+		return nil, err
+	}
+	annotations, err := kio.PreprocessResourcesForInternalAnnotationMigration(rl.Items)
+	if err != nil {
+		return nil, err
+	}
+	procErr := p.Process(&rl)
+	if err := kio.ReconcileInternalAnnotations(rl.Items, annotations); err != nil {
+		return nil, err
+	}
+	if len(rl.Results) > 0 {
+		b, err := yaml.Marshal(rl.Results)
+		if err != nil {
+			return nil, err
+		}
+		if rw.Results, err = yaml.Parse(string(b)); err != nil {
+			return nil, err
+		}
+	}
+	if rw.WrappingKind == "" {
+		// A bare stream of objects is written back as one; each object is
+		// its own document, so it needs no special writer.
+		if err := rw.Write(rl.Items); err != nil {
+			return nil, err
+		}
+	} else if err := writeResourceList(out, rw, rl.Items); err != nil {
+		return nil, err
+	}
+	return rl.Results, procErr
 }
 
 // ReadLimited reads all of r, or fails when it holds more than limit bytes.
@@ -47,6 +91,20 @@ func ReadLimited(r io.Reader, limit int64) ([]byte, error) {
 	}
 	if int64(len(data)) > limit {
 		return nil, fmt.Errorf("input exceeds the limit of %d MiB", limit>>20)
+	}
+	return data, nil
+}
+
+// ReadFileLimited reads a file of at most MaxInputBytes; errors name the file.
+func ReadFileLimited(name string) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := ReadLimited(f, MaxInputBytes)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return data, nil
 }

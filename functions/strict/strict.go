@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"k8s.io/apimachinery/pkg/api/resource"
@@ -133,7 +134,7 @@ func (c *checker) checkStruct(value any, t reflect.Type, path *field.Path) {
 		c.fail(path, "must be a map, got %s", describe(value))
 		return
 	}
-	fields := jsonFields(t)
+	fields := cachedFields(t)
 	for _, k := range sortedKeys(m) {
 		f, known := fields[k]
 		if !known {
@@ -156,6 +157,19 @@ func (c *checker) checkInt(value any, t reflect.Type, path *field.Path) {
 	} else if bits < 64 && (n < -1<<(bits-1) || n > 1<<(bits-1)-1) {
 		c.fail(path, "integer %d is out of range", n)
 	}
+}
+
+// fieldCache holds jsonFields per struct type: the types are few and are
+// walked once per App.
+var fieldCache sync.Map // reflect.Type -> map[string]reflect.Type
+
+func cachedFields(t reflect.Type) map[string]reflect.Type {
+	if f, ok := fieldCache.Load(t); ok {
+		return f.(map[string]reflect.Type)
+	}
+	f := jsonFields(t)
+	fieldCache.Store(t, f)
+	return f
 }
 
 // jsonFields maps each JSON field name of struct t, including those of
