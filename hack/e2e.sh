@@ -1,0 +1,416 @@
+#!/usr/bin/env bash
+# End-to-end tests of every way users run slipway, with the real clients and
+# the images built from our Dockerfile:
+#   - kustomize build: the App as an exec and as a container generator, in a
+#     base and in an overlay; the --enable-exec caveat (kustomize, kubectl)
+#   - kpt fn render (exec, image): file naming, idempotence, removal, errors
+#   - kpt fn eval (exec, image)
+#   - Argo CD: the plugin's generate and discover commands run the way
+#     argocd-cmp-server runs them (host binary, and in our sidecar image as
+#     user 999), the exec alternative's kustomize flags, the install components
+# Each output is compared with the file checked in beside its example, and the
+# outputs of all paths with each other as normalised objects: the same App
+# gives the same objects everywhere.
+#
+#   make e2e               tools, binaries and images first, then this script
+#   hack/e2e.sh            the same (sets them up itself when not run by make)
+#   UPDATE=1 hack/e2e.sh   rewrite the checked-in outputs; review the diff
+#
+# A path that cannot run prints SKIPPED and the reason; with CI=true a skip
+# fails the run.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+IMAGE_REPO=${IMAGE_REPO:-localhost/slipway}
+VERSION=${VERSION:-dev}
+UPDATE=${UPDATE:-}
+KUSTOMIZE_VERSION=${KUSTOMIZE_VERSION:-v5.8.2}
+# Our podman settings, for podman and for the clients that start it.
+export CONTAINERS_CONF=${CONTAINERS_CONF:-$root/hack/containers.conf}
+# bin/ first: the Kptfile runs slipway-render from PATH; bin/tools holds the
+# pinned kustomize.
+export PATH=$root/bin:$root/bin/tools:$PATH
+
+ok() { printf 'ok      %s\n' "$*"; }
+fail() {
+  printf 'FAIL    %s\n' "$*" >&2
+  exit 1
+}
+skipped=0
+skip() {
+  if [[ ${CI:-} == true ]]; then
+    fail "$1: cannot run ($2), and CI=true allows no skipped path"
+  fi
+  printf 'SKIPPED %s: %s\n' "$1" "$2"
+  skipped=$((skipped + 1))
+}
+have() { command -v "$1" >/dev/null 2>&1; }
+
+# --- setup -------------------------------------------------------------------
+if [[ -z ${MAKELEVEL:-} ]]; then # not run by make e2e, which does this first
+  make -s tools build
+  if have podman; then make -s image; fi
+fi
+[[ -x bin/tools/kustomize ]] || fail "bin/tools/kustomize is missing: run make tools"
+kversion=$(kustomize version)
+[[ $kversion == "$KUSTOMIZE_VERSION" ]] || fail "kustomize is $kversion, want $KUSTOMIZE_VERSION: run make tools"
+for fn in render argocd-cmp; do
+  [[ -x bin/slipway-$fn ]] || fail "bin/slipway-$fn is missing: run make build"
+done
+containers=yes
+if ! have podman; then
+  containers="podman is not installed (make tools installs it as root)"
+elif ! podman image exists "$IMAGE_REPO/render:$VERSION" || ! podman image exists "$IMAGE_REPO/argocd-cmp:$VERSION"; then
+  containers="the images $IMAGE_REPO/{render,argocd-cmp}:$VERSION are missing (make image)"
+fi
+kpt=yes
+have kpt || kpt="kpt is not on PATH (install kpt 1.0.0-beta.56 or later)"
+echo "e2e: kustomize $kversion, kpt $(kpt version 2>/dev/null || echo missing), $(podman --version 2>/dev/null || echo 'podman missing')"
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/slipway-e2e.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+go build -o "$work/normalize" ./hack/normalize
+norm() { "$work/normalize" "$@"; }
+
+# golden NAME ACTUAL EXPECTED: ACTUAL equals the checked-in EXPECTED
+# (rewritten first with UPDATE=1).
+golden() {
+  if [[ $UPDATE == 1 ]] && ! cmp -s "$2" "$3"; then
+    cp "$2" "$3"
+    echo "updated $3"
+  fi
+  if ! diff -u "$3" "$2" >"$work/diff"; then
+    head -60 "$work/diff" >&2
+    fail "$1: output differs from $3 (UPDATE=1 hack/e2e.sh rewrites it; review the diff)"
+  fi
+}
+
+# same NAME A B: the files A and B hold the same objects.
+same() {
+  norm "$2" >"$work/a.norm" || fail "$1: $2 does not parse as objects"
+  norm "$3" >"$work/b.norm" || fail "$1: $3 does not parse as objects"
+  if ! diff -u "$work/a.norm" "$work/b.norm" >"$work/diff"; then
+    head -60 "$work/diff" >&2
+    fail "$1: $2 and $3 hold different objects"
+  fi
+}
+
+# clean NAME FILE: a rendered output is not empty and holds neither the App
+# nor the annotations functions and clients use among themselves.
+clean() {
+  [[ -s $2 ]] || fail "$1: empty output (an exec generator without --enable-exec is dropped silently)"
+  if grep -nE '(config\.kubernetes\.io|config\.k8s\.io)/' "$2" >&2; then
+    fail "$1: output keeps function or internal annotations"
+  fi
+  if grep -nE '^apiVersion: slipway\.dev/' "$2" >&2; then
+    fail "$1: output holds an App or Platform"
+  fi
+}
+
+# samedir NAME A B: two directories hold the same files with the same bytes.
+samedir() {
+  if ! diff -ru "$2" "$3" >"$work/diff"; then
+    head -60 "$work/diff" >&2
+    fail "$1"
+  fi
+}
+
+# --- kustomize -------------------------------------------------------------
+K=(kustomize build --enable-alpha-plugins --enable-exec)
+"${K[@]}" examples/kustomize/exec/base >"$work/k-exec-base.yaml"
+clean "kustomize exec base" "$work/k-exec-base.yaml"
+golden "kustomize exec base" "$work/k-exec-base.yaml" examples/kustomize/base.expected.yaml
+ok "kustomize exec: base"
+# From another directory: each exec path resolves against its kustomization.
+(cd "$work" && "${K[@]}" "$root/examples/kustomize/exec/overlays/prod") >"$work/k-exec-overlay.yaml"
+clean "kustomize exec overlay" "$work/k-exec-overlay.yaml"
+golden "kustomize exec overlay" "$work/k-exec-overlay.yaml" examples/kustomize/overlay.expected.yaml
+ok "kustomize exec: overlay using the base, built from another directory"
+
+# The caveat the docs warn about: without --enable-exec the generator is
+# dropped and the build succeeds with nothing in it.
+kustomize build --enable-alpha-plugins examples/kustomize/exec/base >"$work/k-noexec.yaml" ||
+  fail "kustomize without --enable-exec failed; docs/integrations.md says it succeeds silently"
+[[ ! -s $work/k-noexec.yaml ]] || fail "kustomize without --enable-exec rendered objects; update docs/integrations.md"
+ok "kustomize without --enable-exec: exit 0 and empty output, as documented"
+if have kubectl; then
+  kubectl kustomize --enable-alpha-plugins examples/kustomize/exec/base >"$work/kubectl.yaml" 2>"$work/kubectl.err" ||
+    fail "kubectl kustomize failed: $(cat "$work/kubectl.err")"
+  [[ ! -s $work/kubectl.yaml ]] || fail "kubectl kustomize rendered objects; update docs/integrations.md"
+  ok "kubectl kustomize ($(kubectl version --client 2>/dev/null | sed -n 's/^Kustomize Version: //p')): cannot exec, empty output, as documented"
+else
+  skip "kubectl kustomize caveat" "kubectl is not installed"
+fi
+
+if [[ $containers == yes ]]; then
+  # kustomize has no runtime switch: it runs `docker run ...`.
+  mkdir -p "$work/shim"
+  printf '#!/bin/sh\nexec podman "$@"\n' >"$work/shim/docker"
+  chmod +x "$work/shim/docker"
+  PATH=$work/shim:$PATH kustomize build --enable-alpha-plugins examples/kustomize/container/base >"$work/k-ctr-base.yaml"
+  PATH=$work/shim:$PATH kustomize build --enable-alpha-plugins examples/kustomize/container/overlays/prod >"$work/k-ctr-overlay.yaml"
+  golden "kustomize container base" "$work/k-ctr-base.yaml" examples/kustomize/base.expected.yaml
+  golden "kustomize container overlay" "$work/k-ctr-overlay.yaml" examples/kustomize/overlay.expected.yaml
+  ok "kustomize container: base and overlay, identical to exec"
+else
+  skip "kustomize container" "$containers"
+fi
+
+# Argo CD alternative (b): the repo-server's kustomize with argocd-cm's build
+# options and the binary at an absolute path.
+options=$(sed -n 's/^ *kustomize.buildOptions: *//p' examples/argocd/exec/argocd-cm-patch.yaml)
+mkdir -p "$work/argocd-exec"
+cp examples/kustomize/exec/base/* "$work/argocd-exec/"
+sed -i "s#path: .*slipway-render#path: $root/bin/slipway-render#" "$work/argocd-exec/app.yaml"
+# shellcheck disable=SC2086 # the options are words
+kustomize build $options "$work/argocd-exec" >"$work/argocd-exec.yaml"
+golden "argocd exec alternative" "$work/argocd-exec.yaml" examples/kustomize/base.expected.yaml
+ok "Argo CD exec alternative: kustomize build $options"
+
+# --- kpt -------------------------------------------------------------------
+# pkg NAME: a fresh copy of the kpt example without its generated files.
+pkg() {
+  rm -rf "${work:?}/$1" && cp -r examples/kpt "$work/$1" && rm -f "$work/$1"/*.generated.yaml
+  echo "$work/$1"
+}
+if [[ $kpt == yes ]]; then
+  p=$(pkg render)
+  (cd "$work" && kpt fn render --allow-exec "$p" >"$work/kpt.log" 2>&1) || { cat "$work/kpt.log" >&2; fail "kpt fn render (exec)"; }
+  [[ -f $p/admin.generated.yaml ]] || fail "kpt fn render: no admin.generated.yaml beside admin.yaml: $(ls "$p")"
+  clean "kpt fn render" "$p/admin.generated.yaml"
+  golden "kpt fn render (exec)" "$p/admin.generated.yaml" examples/kpt/admin.generated.yaml
+  samedir "kpt fn render changed files other than admin.generated.yaml" examples/kpt "$p"
+  cp -r "$p" "$work/render-1"
+  kpt fn render --allow-exec "$p" >"$work/kpt.log" 2>&1 || { cat "$work/kpt.log" >&2; fail "kpt fn render, second run"; }
+  samedir "kpt fn render is not idempotent: a second render changed the package" "$work/render-1" "$p"
+  ok "kpt fn render (exec): admin.generated.yaml beside admin.yaml; a second render changes nothing"
+  rm "$p/admin.yaml"
+  kpt fn render --allow-exec "$p" >"$work/kpt.log" 2>&1 || { cat "$work/kpt.log" >&2; fail "kpt fn render after removing the App"; }
+  [[ ! -e $p/admin.generated.yaml ]] || fail "kpt fn render kept admin.generated.yaml after admin.yaml was removed"
+  [[ $(ls "$p") == Kptfile ]] || fail "kpt fn render after removing the App left: $(ls "$p")"
+  ok "kpt fn render (exec): removing the App removes admin.generated.yaml"
+
+  p=$(pkg eval-exec)
+  kpt fn eval "$p" --exec "$root/bin/slipway-render" >"$work/kpt.log" 2>&1 || { cat "$work/kpt.log" >&2; fail "kpt fn eval --exec"; }
+  samedir "kpt fn eval --exec differs from the checked-in package" examples/kpt "$p"
+  ok "kpt fn eval --exec: same files as kpt fn render"
+
+  # Environment through the function config: -- environment=prod.
+  p=$(pkg eval-prod)
+  kpt fn eval "$p" --exec "$root/bin/slipway-render" -- environment=prod >"$work/kpt.log" 2>&1 || { cat "$work/kpt.log" >&2; fail "kpt fn eval -- environment=prod"; }
+  cp "$p/admin.generated.yaml" "$work/kpt-prod.yaml"
+  ok "kpt fn eval --exec -- environment=prod"
+
+  # Errors: non-zero exit, the package untouched, and a result with the
+  # field path and the file.
+  p=$(pkg bad)
+  cp examples/kpt/admin.generated.yaml "$p/"
+  sed -i 's/^  replicas: 2/  replicaz: 2/' "$p/admin.yaml"
+  cp -r "$p" "$work/bad-before"
+  rc=0
+  kpt fn render --allow-exec "$p" --results-dir "$work/results" >"$work/kpt.log" 2>&1 || rc=$?
+  ((rc != 0)) || fail "kpt fn render of a bad App exited 0"
+  grep -q 'path: spec.replicaz' "$work/results/results.yaml" || { cat "$work/results/results.yaml" >&2; fail "kpt results lack the field path spec.replicaz"; }
+  grep -q 'path: admin.yaml' "$work/results/results.yaml" || fail "kpt results lack the file admin.yaml"
+  grep -q 'spec.replicaz' "$work/kpt.log" || fail "kpt's output does not show the field path"
+  samedir "kpt fn render of a bad App changed the package" "$work/bad-before" "$p"
+  ok "kpt fn render of a bad App: exit $rc, result with field spec.replicaz and file admin.yaml, package unchanged"
+
+  if [[ $containers == yes ]]; then
+    export KPT_FN_RUNTIME=podman
+    p=$(pkg render-image)
+    sed -i "s#- exec: slipway-render#- image: $IMAGE_REPO/render:$VERSION#" "$p/Kptfile"
+    grep -q "image: $IMAGE_REPO/render:$VERSION" "$p/Kptfile" || fail "could not switch the Kptfile to the image"
+    kpt fn render "$p" --image-pull-policy never >"$work/kpt.log" 2>&1 || { cat "$work/kpt.log" >&2; fail "kpt fn render (image)"; }
+    golden "kpt fn render (image)" "$p/admin.generated.yaml" examples/kpt/admin.generated.yaml
+    ok "kpt fn render (image $IMAGE_REPO/render:$VERSION, podman)"
+
+    p=$(pkg eval-image)
+    kpt fn eval "$p" --image "$IMAGE_REPO/render:$VERSION" --image-pull-policy never >"$work/kpt.log" 2>&1 || { cat "$work/kpt.log" >&2; fail "kpt fn eval --image"; }
+    samedir "kpt fn eval --image differs from the checked-in package" examples/kpt "$p"
+    ok "kpt fn eval --image (podman): same files as kpt fn render"
+
+    p=$(pkg bad-image)
+    sed -i 's/^  replicas: 2/  replicaz: 2/' "$p/admin.yaml"
+    if kpt fn eval "$p" --image "$IMAGE_REPO/render:$VERSION" --image-pull-policy never --results-dir "$work/results-image" >"$work/kpt.log" 2>&1; then
+      fail "kpt fn eval --image of a bad App exited 0"
+    fi
+    grep -q 'path: spec.replicaz' "$work/results-image/results.yaml" || fail "kpt fn eval --image: results lack the field path"
+    ok "kpt fn eval --image of a bad App: non-zero exit, result with field spec.replicaz"
+    unset KPT_FN_RUNTIME
+  else
+    skip "kpt fn render/eval (image)" "$containers"
+  fi
+else
+  skip "kpt fn render/eval" "$kpt"
+fi
+
+# --- Argo CD plugin --------------------------------------------------------
+# The commands plugin.yaml runs, as words.
+plugin_command() {
+  sed -n "/^ *$1:$/,/command:/s/^ *command: \[\(.*\)\]/\1/p" examples/argocd/cmp/plugin.yaml | sed 's/, */ /g'
+}
+read -ra generate_cmd <<<"$(plugin_command generate)"
+read -ra discover_cmd <<<"$(plugin_command find)"
+[[ ${generate_cmd[0]:-} == /usr/local/bin/slipway-argocd-cmp && ${discover_cmd[0]:-} == /usr/local/bin/slipway-argocd-cmp ]] ||
+  fail "plugin.yaml: unexpected commands: generate ${generate_cmd[*]}, discover ${discover_cmd[*]}"
+
+# appcopy DIR: the app directory as argocd-cmp-server receives it: a fresh
+# copy whose files have lost their mode bits.
+appcopy() {
+  local dst
+  dst=$(mktemp -d "$work/cmp.XXXXXX")
+  cp -r "$1"/. "$dst"/
+  find "$dst" -type f -exec chmod 0644 {} +
+  find "$dst" -type d -exec chmod 0755 {} +
+  echo "$dst"
+}
+
+# The environment argocd-cmp-server gives the command: its own (the
+# sidecar's) plus the Application's. Extra NAME=VALUE words follow.
+cmp_env=(
+  ARGOCD_APP_NAME=admin ARGOCD_APP_NAMESPACE=shop ARGOCD_APP_PROJECT_NAME=default
+  ARGOCD_APP_REVISION=4f2c1d0e9b8a7c6d5e4f3a2b1c0d9e8f7a6b5c4d ARGOCD_APP_SOURCE_PATH=examples/argocd/app
+  ARGOCD_APP_SOURCE_REPO_URL=https://github.com/slipway-dev/slipway.git ARGOCD_APP_SOURCE_TARGET_REVISION=main
+  KUBE_VERSION=1.32.4 KUBE_API_VERSIONS=v1,apps/v1,policy/v1,networking.istio.io/v1,external-secrets.io/v1
+)
+sidecar_env=(PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/home/argocd)
+
+# cmp_host DIR OUT [NAME=VALUE...]: run generate with the host binary, cwd =
+# a copy of DIR, only the CMP environment. Exit code in $rc.
+cmp_host() {
+  local dir out=$2
+  dir=$(appcopy "$1")
+  shift 2
+  rc=0
+  (cd "$dir" && env -i "${sidecar_env[@]}" "${cmp_env[@]}" "$@" "$root/bin/slipway-argocd-cmp" "${generate_cmd[@]:1}") >"$out" 2>"$out.err" || rc=$?
+}
+
+# cmp_image DIR OUT [NAME=VALUE...]: the same in our sidecar image, as
+# argocd (999), calling the binary by plugin.yaml's absolute path.
+cmp_image() {
+  local dir out=$2 envs=()
+  dir=$(appcopy "$1")
+  shift 2
+  for e in "${cmp_env[@]}" "$@"; do envs+=(-e "$e"); done
+  rc=0
+  podman run --rm --network none --user 999:999 --read-only -v "$dir:/tmp/_cmp_server/app:ro" -w /tmp/_cmp_server/app \
+    "${envs[@]}" --entrypoint "${generate_cmd[0]}" "$IMAGE_REPO/argocd-cmp:$VERSION" "${generate_cmd[@]:1}" >"$out" 2>"$out.err" || rc=$?
+}
+
+cmp_host examples/argocd/app "$work/cmp.yaml"
+((rc == 0)) || fail "CMP generate exited $rc: $(cat "$work/cmp.yaml.err")"
+clean "CMP generate" "$work/cmp.yaml"
+golden "CMP generate" "$work/cmp.yaml" examples/argocd/app.expected.yaml
+ok "CMP generate (cwd = copy of examples/argocd/app, CMP environment): parsed as objects"
+cmp_host examples/argocd/app "$work/cmp-prod.yaml" 'ARGOCD_APP_PARAMETERS=[{"name":"environment","string":"prod"}]' PARAM_ENVIRONMENT=prod
+((rc == 0)) || fail "CMP generate with environment=prod exited $rc: $(cat "$work/cmp-prod.yaml.err")"
+golden "CMP generate, environment prod" "$work/cmp-prod.yaml" examples/argocd/app.prod.expected.yaml
+cmp_host examples/argocd/app "$work/cmp-prod-env.yaml" ARGOCD_ENV_ENVIRONMENT=prod
+same "CMP: plugin parameter and ARGOCD_ENV_ENVIRONMENT" "$work/cmp-prod.yaml" "$work/cmp-prod-env.yaml"
+ok "CMP generate: environment prod by parameter (ARGOCD_APP_PARAMETERS, PARAM_ENVIRONMENT) and by ARGOCD_ENV_ENVIRONMENT"
+if [[ $kpt == yes ]]; then
+  same "CMP prod and kpt fn eval -- environment=prod" "$work/cmp-prod.yaml" "$work/kpt-prod.yaml"
+fi
+cmp_host examples/kpt "$work/cmp-kpt.yaml"
+((rc == 0)) || fail "CMP generate on the kpt package exited $rc: $(cat "$work/cmp-kpt.yaml.err")"
+same "CMP on the kpt package (generated file re-rendered, not duplicated)" "$work/cmp-kpt.yaml" examples/kpt/admin.generated.yaml
+ok "CMP generate on the kpt package: the earlier rendering replaced, not duplicated"
+
+bad=$(mktemp -d "$work/bad-app.XXXXXX")
+sed 's/^  replicas: 2/  replicaz: 2/' examples/argocd/app/admin.yaml >"$bad/admin.yaml"
+cmp_host "$bad" "$work/cmp-bad.yaml"
+((rc != 0)) || fail "CMP generate of a bad App exited 0"
+[[ ! -s $work/cmp-bad.yaml ]] || fail "CMP generate of a bad App printed to stdout"
+grep -q 'admin.yaml: App shop/admin: spec.replicaz' "$work/cmp-bad.yaml.err" || fail "CMP error lacks file and field path: $(cat "$work/cmp-bad.yaml.err")"
+ok "CMP generate of a bad App: exit $rc, empty stdout, stderr: $(grep -m1 spec.replicaz "$work/cmp-bad.yaml.err")"
+
+if [[ $containers == yes ]]; then
+  cmp_image examples/argocd/app "$work/cmp-image.yaml"
+  ((rc == 0)) || fail "CMP generate in the sidecar image exited $rc: $(cat "$work/cmp-image.yaml.err")"
+  golden "CMP generate in the sidecar image" "$work/cmp-image.yaml" examples/argocd/app.expected.yaml
+  ok "CMP generate in $IMAGE_REPO/argocd-cmp:$VERSION as user 999, read-only: same output"
+else
+  skip "CMP generate in the sidecar image" "$containers"
+fi
+
+# discover: matches exactly the directories holding an App at top level,
+# except kustomizations (kustomize renders those itself).
+for case in "examples/argocd/app yes" "examples/kpt yes" "examples/kustomize/exec/base no" \
+  "examples/kustomize/exec/overlays/prod no" "examples/argocd no" "examples/argocd/cmp no" "examples/kustomize no"; do
+  read -r dir want <<<"$case"
+  copy=$(appcopy "$dir")
+  found=$(cd "$copy" && env -i "${sidecar_env[@]}" "${cmp_env[@]}" "$root/bin/slipway-argocd-cmp" "${discover_cmd[@]:1}") ||
+    fail "CMP discover failed in $dir"
+  got=no
+  [[ -z $found ]] || got=yes
+  [[ $got == "$want" ]] || fail "CMP discover in $dir: matched=$got, want $want (output: $found)"
+  ok "CMP discover $dir: match=$got${found:+ ($(echo "$found" | tr '\n' ' '))}"
+done
+
+# The install components, applied to stand-ins for Argo CD's own objects.
+mkdir -p "$work/install"
+cat >"$work/install/argocd.yaml" <<'EOF'
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: argocd-repo-server
+spec:
+  selector:
+    matchLabels: {app.kubernetes.io/name: argocd-repo-server}
+  template:
+    metadata:
+      labels: {app.kubernetes.io/name: argocd-repo-server}
+    spec:
+      containers:
+        - name: argocd-repo-server
+          image: quay.io/argoproj/argocd
+      volumes:
+        - name: var-files
+          emptyDir: {}
+        - name: plugins
+          emptyDir: {}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: argocd-cm
+EOF
+examples=$(realpath --relative-to "$work/install" "$root/examples") # kustomize refuses absolute paths here
+cat >"$work/install/kustomization.yaml" <<EOF
+namespace: argocd
+resources: [argocd.yaml]
+components:
+  - $examples/argocd/cmp
+  - $examples/argocd/exec
+EOF
+kustomize build "$work/install" >"$work/install.yaml" || fail "kustomize build of the Argo CD components"
+golden "Argo CD install components" "$work/install.yaml" examples/argocd/install.expected.yaml
+ok "Argo CD components (plugin sidecar, exec alternative) build on argocd-repo-server and argocd-cm"
+
+# --- every path, the same objects --------------------------------------------
+same "kustomize and CMP" "$work/k-exec-base.yaml" "$work/cmp.yaml"
+same "kustomize and the checked-in kpt rendering" "$work/k-exec-base.yaml" examples/kpt/admin.generated.yaml
+ok "kustomize (exec, container), kpt (render, eval; exec, image) and the CMP give the same objects"
+
+# --- images ------------------------------------------------------------------
+if [[ $containers == yes ]]; then
+  for fn in render argocd-cmp; do
+    image=$IMAGE_REPO/$fn:$VERSION
+    config=$(podman image inspect --format '{{.Config.User}} {{json .Config.Entrypoint}}' "$image")
+    [[ $config == "65532:65532 [\"/usr/local/bin/slipway-$fn\"]" ]] || fail "$image: user and entrypoint are $config"
+    if podman run --rm --network none --entrypoint /bin/sh "$image" -c true >/dev/null 2>&1; then
+      fail "$image has a shell"
+    fi
+  done
+  ok "images: user 65532:65532, entrypoint /usr/local/bin/slipway-<function>, no shell"
+else
+  skip "image checks" "$containers"
+fi
+
+if ((skipped > 0)); then
+  echo "e2e: passed, with $skipped path(s) SKIPPED (see above)"
+else
+  echo "e2e: passed, every path run"
+fi
