@@ -59,7 +59,7 @@ func setDefaults(app *App) {
 		if c.Weight == nil && c.Controller != CanaryControllerFlagger {
 			c.Weight = ptr[int32](0)
 		}
-		if c.Replicas == nil && c.Controller == CanaryControllerNone {
+		if c.Replicas == nil && c.Controller == CanaryControllerNone && c.Image != "" {
 			c.Replicas = ptr[int32](1)
 		}
 		if c.Controller == CanaryControllerFlagger {

@@ -279,6 +279,9 @@ func (v *validator) routing(s *AppSpec, path *field.Path) {
 			}
 			v.required(gp.Child("tls", "credentialName"), g.TLS.CredentialName)
 		}
+		if g.Name == "" && g.Create != nil && !*g.Create {
+			v.add(gp.Child("name"), "required when create is false: name the existing gateway to route through")
+		}
 		if g.Name != "" && len(g.Selector) > 0 {
 			v.add(gp.Child("selector"), "only a created gateway has a selector")
 		}
@@ -340,6 +343,9 @@ func (v *validator) canary(s *AppSpec, path *field.Path) {
 		}
 		if len(c.Steps) > 0 {
 			v.add(path.Child("steps"), "apply to controller argo-rollouts only")
+		}
+		if c.Replicas != nil && c.Image == "" {
+			v.add(path.Child("replicas"), "sizes the canary Deployment, which only a canary image creates")
 		}
 	case CanaryControllerArgoRollouts:
 		if c.Weight != nil && *c.Weight != 0 {
