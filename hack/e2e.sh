@@ -49,7 +49,10 @@ have() { command -v "$1" >/dev/null 2>&1; }
 
 # --- setup -------------------------------------------------------------------
 if [[ -z ${MAKELEVEL:-} ]]; then # not run by make e2e, which does this first
-  make -s tools build
+  hack/install-tools.sh kustomize
+  # Without podman (not root, no apt) the container paths are SKIPPED below.
+  hack/install-tools.sh podman || true
+  make -s build
   if have podman; then make -s image; fi
 fi
 [[ -x bin/tools/kustomize ]] || fail "bin/tools/kustomize is missing: run make tools"
