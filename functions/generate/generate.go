@@ -117,6 +117,7 @@ func Expand(items []*yaml.RNode, config *yaml.RNode, opts Options) (*Expansion, 
 		exp.Apps = append(exp.Apps, &RenderedApp{App: app, Environments: v1alpha1.KnownEnvironments(src.doc, platformDoc), source: src})
 	}
 	results = append(results, conflicts(exp.Apps)...)
+	results = append(results, secretWarnings(exp.Apps)...)
 	if results.ExitCode() != 0 {
 		return nil, results
 	}

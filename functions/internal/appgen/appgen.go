@@ -111,6 +111,8 @@ func App(seed uint64, i int) map[string]any {
 	case n == 5 && routed:
 		spec["canary"] = map[string]any{"controller": "argo-rollouts", "image": fmt.Sprintf("registry.example.com/%s:2.1.0", word),
 			"steps": []any{map[string]any{"setWeight": 20}, map[string]any{"pause": map[string]any{"duration": "10m"}}, map[string]any{"setWeight": 50}, map[string]any{"pause": map[string]any{}}}}
+	case n == 6 && routed:
+		spec["canary"] = map[string]any{"controller": "flagger"}
 	}
 	if autoscaled {
 		spec["autoscaling"] = map[string]any{"minReplicas": 2, "maxReplicas": 4 + r.IntN(6)}
