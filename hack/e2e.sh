@@ -8,6 +8,7 @@
 #   - Argo CD: the plugin's generate and discover commands run the way
 #     argocd-cmp-server runs them (host binary, and in our sidecar image as
 #     user 999), the exec alternative's kustomize flags, the install components
+#   - eject: kpt fn eval (exec, image) and the CLI, each overlay built by kustomize
 # Each output is compared with the file checked in beside its example, and the
 # outputs of all paths with each other as normalised objects: the same App
 # gives the same objects everywhere.
@@ -58,14 +59,14 @@ fi
 [[ -x bin/tools/kustomize ]] || fail "bin/tools/kustomize is missing: run make tools"
 kversion=$(kustomize version)
 [[ $kversion == "$KUSTOMIZE_VERSION" ]] || fail "kustomize is $kversion, want $KUSTOMIZE_VERSION: run make tools"
-for fn in render argocd-cmp; do
+for fn in render eject argocd-cmp; do
   [[ -x bin/slipway-$fn ]] || fail "bin/slipway-$fn is missing: run make build"
 done
 containers=yes
 if ! have podman; then
   containers="podman is not installed (make tools installs it as root)"
-elif ! podman image exists "$IMAGE_REPO/render:$VERSION" || ! podman image exists "$IMAGE_REPO/argocd-cmp:$VERSION"; then
-  containers="the images $IMAGE_REPO/{render,argocd-cmp}:$VERSION are missing (make image)"
+elif ! podman image exists "$IMAGE_REPO/render:$VERSION" || ! podman image exists "$IMAGE_REPO/eject:$VERSION" || ! podman image exists "$IMAGE_REPO/argocd-cmp:$VERSION"; then
+  containers="the images $IMAGE_REPO/{render,eject,argocd-cmp}:$VERSION are missing (make image)"
 fi
 kpt=yes
 have kpt || kpt="kpt is not on PATH (install kpt 1.0.0-beta.56 or later)"
@@ -392,6 +393,49 @@ kustomize build "$work/install" >"$work/install.yaml" || fail "kustomize build o
 golden "Argo CD install components" "$work/install.yaml" examples/argocd/install.expected.yaml
 ok "Argo CD components (plugin sidecar, exec alternative) build on argocd-repo-server and argocd-cm"
 
+# --- eject -------------------------------------------------------------------
+# The eject function writes each App's kustomize tree into a kpt package; the
+# real kustomize build of the base and of every overlay gives the objects that
+# rendering the App for that environment gives. The CLI writes the same tree.
+if [[ $kpt == yes ]]; then
+  pkg=$work/eject
+  mkdir -p "$pkg"
+  cp examples/platform-team/platform.yaml examples/platform-team/admin.yaml "$pkg/"
+  printf 'apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: eject\n  annotations:\n    config.kubernetes.io/local-config: "true"\n' >"$pkg/Kptfile"
+  kpt fn eval "$pkg" --exec "$root/bin/slipway-eject" >"$work/eject.log" 2>&1 || {
+    cat "$work/eject.log" >&2
+    fail "kpt fn eval --exec slipway-eject"
+  }
+  for env in base dev prod; do
+    dir=$pkg/admin/overlays/$env
+    [[ $env == base ]] && dir=$pkg/admin/base
+    kustomize build "$dir" >"$work/eject-$env.yaml" || fail "kustomize build of the ejected $env"
+    same "ejected $env" "$work/eject-$env.yaml" "examples/platform-team/rendered/$env.yaml"
+  done
+  cp -r "$pkg" "$work/eject-again"
+  kpt fn eval "$work/eject-again" --exec "$root/bin/slipway-eject" >/dev/null 2>&1 || fail "a second eject"
+  samedir "a second eject changed the package" "$pkg" "$work/eject-again"
+  slipway-eject -o "$work/eject-cli" examples/platform-team/platform.yaml examples/platform-team/admin.yaml 2>/dev/null ||
+    fail "slipway-eject -o DIR FILE..."
+  for f in $(cd "$pkg" && find admin -type f | sort); do
+    cmp -s "$work/eject-cli/$f" "$pkg/$f" || { diff -u "$work/eject-cli/$f" "$pkg/$f" >&2; fail "eject CLI and kpt wrote different $f"; }
+  done
+  ok "kpt fn eval --exec slipway-eject: kustomize build of base, dev and prod equals rendering them; a second eject changes nothing; the CLI writes the same tree"
+  if [[ $containers == yes ]]; then
+    cp -r examples/platform-team "$work/eject-image"
+    cp "$pkg/Kptfile" "$work/eject-image/"
+    rm -rf "$work/eject-image/rendered"
+    KPT_FN_RUNTIME=podman kpt fn eval "$work/eject-image" --image "$IMAGE_REPO/eject:$VERSION" --image-pull-policy never >/dev/null 2>&1 ||
+      fail "kpt fn eval --image $IMAGE_REPO/eject:$VERSION"
+    samedir "eject image and exec wrote different trees" "$pkg/admin" "$work/eject-image/admin"
+    ok "kpt fn eval --image (podman) slipway-eject: the same tree"
+  else
+    skip "eject image" "$containers"
+  fi
+else
+  skip "eject through kpt" "$kpt"
+fi
+
 # --- every path, the same objects --------------------------------------------
 same "kustomize and CMP" "$work/k-exec-base.yaml" "$work/cmp.yaml"
 same "kustomize and the checked-in kpt rendering" "$work/k-exec-base.yaml" examples/kpt/admin.generated.yaml
@@ -399,7 +443,7 @@ ok "kustomize (exec, container), kpt (render, eval; exec, image) and the CMP giv
 
 # --- images ------------------------------------------------------------------
 if [[ $containers == yes ]]; then
-  for fn in render argocd-cmp; do
+  for fn in render eject argocd-cmp; do
     image=$IMAGE_REPO/$fn:$VERSION
     config=$(podman image inspect --format '{{.Config.User}} {{json .Config.Entrypoint}}' "$image")
     [[ $config == "65532:65532 [\"/usr/local/bin/slipway-$fn\"]" ]] || fail "$image: user and entrypoint are $config"
