@@ -4,7 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
+	"strconv"
 	"strings"
+	"unicode"
 
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 )
@@ -25,12 +28,32 @@ func FormatResult(r *framework.Result) string {
 		if ref.Namespace != "" {
 			name = ref.Namespace + "/" + name
 		}
-		parts = append(parts, ref.Kind+" "+name)
+		// A name is user input: one with a line break or another control
+		// character is quoted, so that every result stays one line.
+		if strings.ContainsFunc(name, func(r rune) bool { return !unicode.IsPrint(r) }) {
+			name = strconv.Quote(name)
+		}
+		parts = append(parts, strings.TrimSpace(ref.Kind+" "+name))
 	}
 	if r.Field != nil && r.Field.Path != "" {
 		parts = append(parts, r.Field.Path)
 	}
-	return strings.Join(append(parts, r.Message), ": ")
+	return strings.Join(append(parts, oneLine(r.Message)), ": ")
+}
+
+// lineBreak is a line break, the colon before it if any, and the
+// indentation after it.
+var lineBreak = regexp.MustCompile(`(:?)\s*\n\s*`)
+
+// oneLine joins the lines of a message (such as the YAML decoder's list of
+// errors): after a colon with a space, otherwise with "; ".
+func oneLine(msg string) string {
+	return lineBreak.ReplaceAllStringFunc(strings.TrimSpace(msg), func(m string) string {
+		if strings.HasPrefix(m, ":") {
+			return ": "
+		}
+		return "; "
+	})
 }
 
 // PrintError writes err to w: each result of a framework.Results on a line

@@ -17,6 +17,9 @@ import (
 // Run runs p on the ResourceList read from stdin and returns the exit code.
 func Run(p framework.ResourceListProcessor, stdin io.Reader, stdout, stderr io.Writer) int {
 	data, err := ReadLimited(stdin, MaxInputBytes)
+	if err == nil {
+		err = CheckStructure(data)
+	}
 	if err != nil {
 		fmt.Fprintln(stderr, "error:", err)
 		return 1
@@ -51,6 +54,11 @@ func execute(p framework.ResourceListProcessor, data []byte, out *bytes.Buffer) 
 		return nil, fmt.Errorf("failed to read ResourceList input: %w", err)
 	}
 	rl.FunctionConfig = rw.FunctionConfig
+	if len(rl.Items) == 0 && rw.WrappingKind != "" {
+		if err := checkItemsField(data); err != nil {
+			return nil, err
+		}
+	}
 	if err := CheckLimits(rl.Items, rl.FunctionConfig); err != nil {
 		return nil, err
 	}
