@@ -2,6 +2,8 @@
 # Installs, idempotently, every tool the end-to-end tests run, pinned:
 #   - kustomize and kube-score (go install into $TOOLS_BIN)
 #   - podman and runc (Debian packages), used to build and run the function images
+#   - time (GNU time, Debian package), for the peak memory that hack/bench.sh
+#     reports; installed only when named: hack/install-tools.sh time
 # kpt is expected on PATH (it is not go-installable at a pinned version); the
 # e2e script prints the version it finds and fails clearly when it is missing.
 set -euo pipefail
@@ -39,6 +41,19 @@ for tool in $want; do
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends podman runc >/dev/null
+    ;;
+  time)
+    # GNU time, for the peak memory (maximum resident set size) that
+    # hack/bench.sh reports.
+    if [[ -x /usr/bin/time ]] && /usr/bin/time -f '' true 2>/dev/null; then continue; fi
+    if [[ $(id -u) != 0 ]]; then
+      log "GNU time is missing; install it as root: apt-get install -y time"
+      exit 1
+    fi
+    log "apt-get install time"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends time >/dev/null
     ;;
   *) log "unknown tool $tool"; exit 2 ;;
   esac

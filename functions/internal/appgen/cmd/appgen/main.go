@@ -1,5 +1,9 @@
 // Command appgen writes a ResourceList of n generated Apps to stdout, the
-// input of the whole-process benchmarks (hack/bench.sh).
+// input of the whole-process benchmarks (hack/bench.sh). With -rendered it
+// instead reads a rendering (a ResourceList) on stdin and writes the objects
+// the rendering created as a plain YAML stream: the "already expanded"
+// manifests that a team without slipway would keep. With -stream it writes
+// the Apps as a plain YAML stream (a kustomize or kpt package's file).
 package main
 
 import (
@@ -7,19 +11,50 @@ import (
 	"fmt"
 	"os"
 
+	"sigs.k8s.io/kustomize/kyaml/kio"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
 	"github.com/slipway-dev/slipway/functions/internal/appgen"
+	"github.com/slipway-dev/slipway/functions/manifests"
 )
 
 func main() {
 	n := flag.Int("n", 1, "number of Apps")
 	seed := flag.Uint64("seed", 42, "seed of the generator")
+	rendered := flag.Bool("rendered", false, "read a rendering on stdin and write the rendered objects as a YAML stream")
+	stream := flag.Bool("stream", false, "write the Apps as a plain YAML stream, not a ResourceList")
 	flag.Parse()
-	data, err := appgen.ResourceList(*seed, *n)
-	if err == nil {
-		_, err = os.Stdout.Write(data)
+	var err error
+	switch {
+	case *rendered:
+		err = writeRendered()
+	case *stream:
+		var nodes []*yaml.RNode
+		if nodes, err = appgen.Nodes(*seed, *n); err == nil {
+			err = kio.ByteWriter{Writer: os.Stdout}.Write(nodes)
+		}
+	default:
+		var data []byte
+		if data, err = appgen.ResourceList(*seed, *n); err == nil {
+			_, err = os.Stdout.Write(data)
+		}
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "error:", err)
 		os.Exit(1)
 	}
+}
+
+func writeRendered() error {
+	items, err := (&kio.ByteReader{Reader: os.Stdin, OmitReaderAnnotations: true}).Read()
+	if err != nil {
+		return err
+	}
+	var out []*yaml.RNode
+	for _, item := range items {
+		if item.GetLabels()[manifests.LabelManagedBy] == manifests.ManagedBy {
+			out = append(out, item)
+		}
+	}
+	return kio.ByteWriter{Writer: os.Stdout}.Write(out)
 }
