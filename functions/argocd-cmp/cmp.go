@@ -17,6 +17,7 @@ import (
 
 	"github.com/slipway-dev/slipway/functions/api/v1alpha1"
 	"github.com/slipway-dev/slipway/functions/generate"
+	"github.com/slipway-dev/slipway/functions/krm"
 	"github.com/slipway-dev/slipway/functions/version"
 )
 
@@ -213,26 +214,9 @@ func readDir(dir string) ([]*yaml.RNode, error) {
 	}
 	var items []*yaml.RNode
 	for _, name := range names {
-		data, err := os.ReadFile(filepath.Join(dir, name))
+		nodes, err := krm.ReadFile(filepath.Join(dir, name), name)
 		if err != nil {
 			return nil, err
-		}
-		nodes, err := (&kio.ByteReader{Reader: bytes.NewReader(data), OmitReaderAnnotations: true}).Read()
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-		for i, n := range nodes {
-			if n.GetApiVersion() == "" || n.GetKind() == "" {
-				return nil, fmt.Errorf("%s: document %d: apiVersion and kind are required", name, i+1)
-			}
-			// One PipeE per annotation: PipeE feeds each filter the result
-			// of the previous one.
-			if err := n.PipeE(yaml.SetAnnotation(kioutil.PathAnnotation, name)); err != nil {
-				return nil, err
-			}
-			if err := n.PipeE(yaml.SetAnnotation(kioutil.IndexAnnotation, fmt.Sprint(i))); err != nil {
-				return nil, err
-			}
 		}
 		items = append(items, nodes...)
 	}

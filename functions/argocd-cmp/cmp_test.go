@@ -178,7 +178,7 @@ func TestGenerateErrors(t *testing.T) {
 		{"no App", map[string]string{"plain.yaml": configMap}, nil, "no App (apiVersion slipway.dev/v1alpha1)"},
 		{"App only in a subdirectory", map[string]string{"plain.yaml": configMap, "sub/app.yaml": app}, nil, "no App"},
 		{"not YAML", map[string]string{"app.yaml": app, "broken.yaml": "kind: [x"}, nil, "broken.yaml: "},
-		{"not an object", map[string]string{"app.yaml": app, "list.yaml": "- a\n- b\n"}, nil, "list.yaml: document 1: apiVersion and kind are required"},
+		{"not an object", map[string]string{"app.yaml": app, "list.yaml": "- a\n- b\n"}, nil, "list.yaml: document 1: not an object: apiVersion and kind are required"},
 		{"unknown environment", map[string]string{"app.yaml": app}, map[string]string{"PARAM_ENVIRONMENT": "qa"}, `"qa"`},
 		{"conflicting environments", map[string]string{"app.yaml": app},
 			map[string]string{"PARAM_ENVIRONMENT": "prod", "ARGOCD_ENV_ENVIRONMENT": "dev"},

@@ -8,14 +8,11 @@
 package main
 
 import (
-	"bytes"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 
-	"sigs.k8s.io/kustomize/kyaml/kio"
-	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/slipway-dev/slipway/functions/krm"
@@ -48,7 +45,7 @@ func run(args []string, stderr io.Writer) int {
 	}
 	var items []*yaml.RNode
 	for _, name := range flags.Args() {
-		nodes, err := readFile(name)
+		nodes, err := krm.ReadFile(name, name)
 		if err != nil {
 			fmt.Fprintln(stderr, "error:", err)
 			return 1
@@ -70,23 +67,4 @@ func run(args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "wrote %d files to %s\n", len(t.Files), t.Dir)
 	}
 	return 0
-}
-
-// readFile reads the objects of a YAML file, each annotated with the file's
-// name so that errors name it.
-func readFile(name string) ([]*yaml.RNode, error) {
-	data, err := krm.ReadFileLimited(name)
-	if err != nil {
-		return nil, err
-	}
-	nodes, err := (&kio.ByteReader{Reader: bytes.NewReader(data), OmitReaderAnnotations: true}).Read()
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	for _, n := range nodes {
-		if err := n.PipeE(yaml.SetAnnotation(kioutil.PathAnnotation, name)); err != nil {
-			return nil, err
-		}
-	}
-	return nodes, nil
 }

@@ -17,6 +17,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/slipway-dev/slipway/functions/api/v1alpha1"
+	"github.com/slipway-dev/slipway/functions/krm"
 	"github.com/slipway-dev/slipway/functions/manifests"
 )
 
@@ -140,22 +141,11 @@ func place(objects []*yaml.RNode, src *source) error {
 	}
 	file := path.Join(path.Dir(src.file), src.name+".generated.yaml")
 	for i, obj := range objects {
-		if err := SetFile(obj, file, i); err != nil {
+		if err := krm.SetFile(obj, file, i); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// SetFile sets the annotations that tell kpt the file and the position in
-// it an item is written to.
-func SetFile(obj *yaml.RNode, file string, index int) error {
-	// One PipeE per annotation: PipeE hands each filter the previous
-	// filter's result, which for SetAnnotation is the value just set.
-	if err := obj.PipeE(yaml.SetAnnotation(kioutil.PathAnnotation, file)); err != nil {
-		return err
-	}
-	return obj.PipeE(yaml.SetAnnotation(kioutil.IndexAnnotation, strconv.Itoa(index)))
 }
 
 // source is a slipway object of the input.

@@ -7,7 +7,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"os"
 
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/kio"
@@ -99,20 +98,6 @@ func ReadLimited(r io.Reader, limit int64) ([]byte, error) {
 	}
 	if int64(len(data)) > limit {
 		return nil, fmt.Errorf("input exceeds the limit of %d MiB", limit>>20)
-	}
-	return data, nil
-}
-
-// ReadFileLimited reads a file of at most MaxInputBytes; errors name the file.
-func ReadFileLimited(name string) ([]byte, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := ReadLimited(f, MaxInputBytes)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return data, nil
 }

@@ -1,8 +1,9 @@
 package kustomizetree
 
 import (
+	"maps"
 	"reflect"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -45,12 +46,12 @@ func diff(path string, a, b any, ops *[]op) {
 		if !ok {
 			break
 		}
-		for _, k := range sortedKeys(x) {
+		for _, k := range slices.Sorted(maps.Keys(x)) {
 			if _, kept := y[k]; !kept {
 				*ops = append(*ops, newOp("remove", path+"/"+escape(k)))
 			}
 		}
-		for _, k := range sortedKeys(y) {
+		for _, k := range slices.Sorted(maps.Keys(y)) {
 			if v, had := x[k]; had {
 				diff(path+"/"+escape(k), v, y[k], ops)
 			} else {
@@ -76,13 +77,4 @@ func diff(path string, a, b any, ops *[]op) {
 // escape encodes a key as a JSON pointer token (RFC 6901).
 func escape(key string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(key, "~", "~0"), "/", "~1")
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

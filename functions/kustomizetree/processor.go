@@ -12,6 +12,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/slipway-dev/slipway/functions/generate"
+	"github.com/slipway-dev/slipway/functions/krm"
 	"github.com/slipway-dev/slipway/functions/manifests"
 )
 
@@ -57,7 +58,7 @@ func (Processor) Process(rl *framework.ResourceList) error {
 	for _, t := range trees {
 		for _, f := range t.Files {
 			for i, obj := range f.Objects {
-				if err := generate.SetFile(obj, path.Join(dir, f.Path), i); err != nil {
+				if err := krm.SetFile(obj, path.Join(dir, f.Path), i); err != nil {
 					return err
 				}
 				kept = append(kept, obj)

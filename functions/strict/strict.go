@@ -7,9 +7,10 @@ package strict
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"reflect"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -96,7 +97,7 @@ func (c *checker) check(value any, t reflect.Type, path *field.Path) {
 			c.fail(path, "must be a map, got %s", describe(value))
 			return
 		}
-		for _, k := range sortedKeys(m) {
+		for _, k := range slices.Sorted(maps.Keys(m)) {
 			c.check(m[k], t.Elem(), path.Key(k))
 		}
 	case reflect.Slice:
@@ -135,7 +136,7 @@ func (c *checker) checkStruct(value any, t reflect.Type, path *field.Path) {
 		return
 	}
 	fields := cachedFields(t)
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		f, known := fields[k]
 		if !known {
 			c.fail(path.Child(k), "unknown field%s", suggestion(k, fields))
@@ -237,15 +238,6 @@ func distance(a, b string) int {
 	return prev[len(b)]
 }
 
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
 func isString(v any) bool { _, ok := v.(string); return ok }
 
 func isNumber(v any) bool {
@@ -299,7 +291,7 @@ func describe(v any) string {
 	case int, int64, uint64, float64, json.Number:
 		return fmt.Sprintf("number %v", x)
 	case map[string]any:
-		keys := sortedKeys(x)
+		keys := slices.Sorted(maps.Keys(x))
 		if len(keys) > maxReportedNames {
 			keys = append(keys[:maxReportedNames], "...")
 		}

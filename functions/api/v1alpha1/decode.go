@@ -3,7 +3,9 @@ package v1alpha1
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 
@@ -127,7 +129,7 @@ func checkEnvironments(doc map[string]any, specType reflect.Type) []FieldError {
 	spec, _ := doc["spec"].(map[string]any)
 	envs, _ := spec["environments"].(map[string]any)
 	var errs []FieldError
-	for _, name := range sortedKeys(envs) {
+	for _, name := range slices.Sorted(maps.Keys(envs)) {
 		path := environmentsPath.Key(name)
 		for _, msg := range validation.IsDNS1123Label(name) {
 			errs = append(errs, fieldError(path, "environment names are used as directory names: %s", msg))

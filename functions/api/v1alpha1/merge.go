@@ -2,6 +2,8 @@ package v1alpha1
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -49,7 +51,7 @@ func merge(base, override any, path *field.Path, key string, errs *[]FieldError)
 		for k, v := range b {
 			out[k] = v
 		}
-		for _, k := range sortedKeys(o) {
+		for _, k := range slices.Sorted(maps.Keys(o)) {
 			if o[k] == nil {
 				delete(out, k)
 				continue
@@ -150,7 +152,7 @@ func checkPatches(v any, path *field.Path, key string) (any, []FieldError) {
 	switch x := v.(type) {
 	case map[string]any:
 		out := make(map[string]any, len(x))
-		for _, k := range sortedKeys(x) {
+		for _, k := range slices.Sorted(maps.Keys(x)) {
 			item, itemErrs := checkPatches(x[k], path.Child(k), k)
 			errs = append(errs, itemErrs...)
 			out[k] = item

@@ -1,6 +1,8 @@
 package v1alpha1
 
 import (
+	"maps"
+	"slices"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/util/validation"
@@ -23,7 +25,7 @@ func applyPlatform(app *App, platform *Platform) []FieldError {
 			s.Canary.Image = withRegistry(p.ImageRegistry, s.Canary.Image)
 		}
 	}
-	for _, k := range sortedKeys(p.Labels) {
+	for _, k := range slices.Sorted(maps.Keys(p.Labels)) {
 		if own, set := app.Labels[k]; set && own != p.Labels[k] {
 			errs = append(errs, fieldError(field.NewPath("metadata", "labels").Key(k),
 				"%q conflicts with %q set by Platform %q, which owns this label", own, p.Labels[k], platform.Name))
@@ -122,7 +124,7 @@ func validatePlatform(p *Platform) []FieldError {
 			v.messages(spec.Child("hostSuffix"), p.Spec.HostSuffix, validation.IsDNS1123Subdomain(p.Spec.HostSuffix[1:]))
 		}
 	}
-	for _, ns := range sortedKeys(p.Spec.SecretStoresByNamespace) {
+	for _, ns := range slices.Sorted(maps.Keys(p.Spec.SecretStoresByNamespace)) {
 		ref := p.Spec.SecretStoresByNamespace[ns]
 		v.storeRef(&ref, spec.Child("secretStoresByNamespace").Key(ns))
 	}

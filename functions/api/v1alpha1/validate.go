@@ -2,8 +2,9 @@ package v1alpha1
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -93,7 +94,7 @@ func (v *validator) metadata(app *App) {
 }
 
 func (v *validator) labels(labels map[string]string, path *field.Path) {
-	for _, k := range sortedKeys(labels) {
+	for _, k := range slices.Sorted(maps.Keys(labels)) {
 		v.messages(path, k, validation.IsQualifiedName(k))
 		v.messages(path.Key(k), labels[k], validation.IsValidLabelValue(labels[k]))
 	}
@@ -190,7 +191,7 @@ func (v *validator) env(env []EnvVar, path *field.Path, secrets []ExternalSecret
 		v.keyRef(e.ConfigMapKeyRef, p.Child("configMapKeyRef"))
 		if ref := e.SecretKeyRef; ref != nil {
 			for _, es := range secrets {
-				if es.Name == ref.Name && !contains(es.secretKeys(), ref.Key) && ref.Key != "" {
+				if es.Name == ref.Name && !slices.Contains(es.secretKeys(), ref.Key) && ref.Key != "" {
 					v.add(p.Child("secretKeyRef", "key"), "%q is not a key of Secret %q, which externalSecrets creates with keys %s",
 						ref.Key, ref.Name, listOrNone(es.secretKeys()))
 				}
@@ -202,7 +203,7 @@ func (v *validator) env(env []EnvVar, path *field.Path, secrets []ExternalSecret
 // secretKeys lists the keys of the Secret an ExternalSecret creates.
 func (es *ExternalSecret) secretKeys() []string {
 	if len(es.Template) > 0 {
-		return sortedKeys(es.Template)
+		return slices.Sorted(maps.Keys(es.Template))
 	}
 	keys := make([]string, 0, len(es.Data))
 	for _, d := range es.Data {
@@ -252,7 +253,7 @@ func (v *validator) routing(s *AppSpec, path *field.Path) {
 		}
 		seen[host] = true
 	}
-	for _, k := range sortedKeys(r.RequestHeaders) {
+	for _, k := range slices.Sorted(maps.Keys(r.RequestHeaders)) {
 		v.messages(path.Child("requestHeaders"), k, validation.IsHTTPHeaderName(k))
 	}
 	if r.Ingress != nil && r.Gateway != nil {
@@ -431,7 +432,7 @@ func (v *validator) externalSecrets(secrets []ExternalSecret, path *field.Path) 
 		}
 		v.oneOf(p.Child("creationPolicy"), es.CreationPolicy, "Owner", "Orphan", "Merge", "None")
 		v.oneOf(p.Child("deletionPolicy"), es.DeletionPolicy, "Retain", "Delete", "Merge")
-		for _, k := range sortedKeys(es.Template) {
+		for _, k := range slices.Sorted(maps.Keys(es.Template)) {
 			v.messages(p.Child("template"), k, validation.IsConfigMapKey(k))
 		}
 		if len(es.Data) == 0 {
@@ -551,7 +552,7 @@ func (v *validator) config(c *Config, path *field.Path) {
 	if len(c.Data) == 0 {
 		v.add(path.Child("data"), "required: at least one key")
 	}
-	for _, k := range sortedKeys(c.Data) {
+	for _, k := range slices.Sorted(maps.Keys(c.Data)) {
 		v.messages(path.Child("data"), k, validation.IsConfigMapKey(k))
 		if c.Env {
 			v.messages(path.Child("data"), k, validation.IsEnvVarName(k))
@@ -674,21 +675,3 @@ func (v *validator) monitoring(s *AppSpec, path *field.Path) {
 
 // prometheusDuration is the pattern of the ServiceMonitor CRD for intervals.
 var prometheusDuration = regexp.MustCompile(`^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$`)
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}

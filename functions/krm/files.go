@@ -1,0 +1,51 @@
+package krm
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"strconv"
+
+	"sigs.k8s.io/kustomize/kyaml/kio"
+	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// ReadFile reads the objects of a YAML file of at most MaxInputBytes, each
+// annotated, as kpt does, with its file (named as name) and its index in
+// it, so that results name the file. Every document must be an object.
+func ReadFile(file, name string) ([]*yaml.RNode, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := ReadLimited(f, MaxInputBytes)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	nodes, err := (&kio.ByteReader{Reader: bytes.NewReader(data), OmitReaderAnnotations: true}).Read()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	for i, n := range nodes {
+		if n.YNode().Kind != yaml.MappingNode || n.GetApiVersion() == "" || n.GetKind() == "" {
+			return nil, fmt.Errorf("%s: document %d: not an object: apiVersion and kind are required", name, i+1)
+		}
+		if err := SetFile(n, name, i); err != nil {
+			return nil, err
+		}
+	}
+	return nodes, nil
+}
+
+// SetFile sets the annotations that tell kpt the file and the position in
+// it an item is written to.
+func SetFile(obj *yaml.RNode, file string, index int) error {
+	// One PipeE per annotation: PipeE hands each filter the previous
+	// filter's result, which for SetAnnotation is the value just set.
+	if err := obj.PipeE(yaml.SetAnnotation(kioutil.PathAnnotation, file)); err != nil {
+		return err
+	}
+	return obj.PipeE(yaml.SetAnnotation(kioutil.IndexAnnotation, strconv.Itoa(index)))
+}
