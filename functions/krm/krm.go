@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/kio"
@@ -15,6 +16,7 @@ import (
 
 // Run runs p on the ResourceList read from stdin and returns the exit code.
 func Run(p framework.ResourceListProcessor, stdin io.Reader, stdout, stderr io.Writer) int {
+	tuneGC()
 	data, err := ReadLimited(stdin, MaxInputBytes)
 	if err == nil {
 		err = CheckStructure(data)
@@ -66,7 +68,7 @@ func execute(p framework.ResourceListProcessor, data []byte, out *bytes.Buffer) 
 		return nil, err
 	}
 	procErr := p.Process(&rl)
-	if err := kio.ReconcileInternalAnnotations(rl.Items, annotations); err != nil {
+	if err := kio.ReconcileInternalAnnotations(withFileAnnotations(rl.Items), annotations); err != nil {
 		return nil, err
 	}
 	if len(rl.Results) > 0 {
@@ -100,4 +102,21 @@ func ReadLimited(r io.Reader, limit int64) ([]byte, error) {
 		return nil, fmt.Errorf("input exceeds the limit of %d MiB", limit>>20)
 	}
 	return data, nil
+}
+
+// withFileAnnotations are the items that carry a kpt or kustomize
+// annotation (config.kubernetes.io/..., internal.config.kubernetes.io/...):
+// the only ones kio.ReconcileInternalAnnotations changes, and it costs a
+// tenth of a large rendering when run on every rendered object.
+func withFileAnnotations(items []*yaml.RNode) []*yaml.RNode {
+	var out []*yaml.RNode
+	for _, item := range items {
+		for k := range item.GetAnnotations() {
+			if strings.HasPrefix(k, "config.kubernetes.io/") || strings.HasPrefix(k, "internal.config.kubernetes.io/") || strings.HasPrefix(k, "config.k8s.io/") {
+				out = append(out, item)
+				break
+			}
+		}
+	}
+	return out
 }
