@@ -35,11 +35,18 @@ func WriteResourceList(w io.Writer, apiVersion, kind string, items []*yaml.RNode
 	} else if _, err := io.WriteString(w, itemsKey); err != nil {
 		return err
 	}
+	fast := newBlockEmitter()
 	for _, item := range items {
 		// The reader's annotations are kept (kpt needs them); empty
 		// annotations and metadata are dropped, as kio.ByteWriter does.
 		if err := yaml.ClearEmptyAnnotations(item); err != nil {
 			return err
+		}
+		if out, ok := fast.item(item.YNode()); ok {
+			if _, err := w.Write(out); err != nil {
+				return err
+			}
+			continue
 		}
 		one := mapping("items", &yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{item.YNode()}})
 		if err := encodeInto(w, one, itemsKey); err != nil {
