@@ -1,6 +1,7 @@
 package krm
 
 import (
+	"bytes"
 	"testing"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -41,4 +42,34 @@ func TestSafePlain(t *testing.T) {
 	if checked < 500 {
 		t.Fatalf("only %d strings checked", checked)
 	}
+}
+
+// FuzzBlockEmitter checks that whatever item the block emitter accepts, it
+// writes exactly as yaml.v3 does.
+func FuzzBlockEmitter(f *testing.F) {
+	for _, seed := range []string{
+		"apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n  labels: {app: a}\nspec:\n  ports:\n  - port: 80\n    name: http\n",
+		"a: 'on'\nb: \"443\"\nc: [x, {y: z}]\nd: {}\ne: []\nf: '{{ .x }}'\n",
+		"k: -1.5\nl: true\nm: ~\nn: 2001-12-14\no: a:b\np: '#x'\nq: \"\\t\"\n",
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, doc string) {
+		node, err := yaml.Parse(doc)
+		if err != nil || node.YNode().Kind != yaml.MappingNode {
+			return
+		}
+		got, ok := newBlockEmitter().item(node.YNode())
+		if !ok {
+			return
+		}
+		var want bytes.Buffer
+		one := mapping("items", &yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{node.YNode()}})
+		if err := encodeInto(&want, one, itemsKey); err != nil {
+			t.Skip() // yaml.v3 cannot write it either
+		}
+		if string(got) != want.String() {
+			t.Fatalf("block emitter wrote\n%s\nyaml.v3 wrote\n%s", got, want.String())
+		}
+	})
 }
