@@ -7,10 +7,13 @@ package generate
 import (
 	"fmt"
 	"path"
+	"runtime"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
@@ -109,13 +112,17 @@ func Expand(items []*yaml.RNode, config *yaml.RNode, opts Options) (*Expansion, 
 		exp.Platform, errs = v1alpha1.ResolvePlatform(in.platform.doc, opts.Environment)
 		results = append(results, in.platform.results(errs)...)
 	}
-	for _, src := range in.apps {
-		app, errs := v1alpha1.ResolveApp(src.doc, exp.Platform, opts)
-		if len(errs) > 0 {
-			results = append(results, src.results(errs)...)
+	resolved := make([]*v1alpha1.App, len(in.apps))
+	appErrs := make([][]v1alpha1.FieldError, len(in.apps))
+	forEach(len(in.apps), func(i int) {
+		resolved[i], appErrs[i] = v1alpha1.ResolveApp(in.apps[i].doc, exp.Platform, opts)
+	})
+	for i, src := range in.apps {
+		if len(appErrs[i]) > 0 {
+			results = append(results, src.results(appErrs[i])...)
 			continue
 		}
-		exp.Apps = append(exp.Apps, &RenderedApp{App: app, Environments: v1alpha1.KnownEnvironments(src.doc, platformDoc), source: src})
+		exp.Apps = append(exp.Apps, &RenderedApp{App: resolved[i], Environments: v1alpha1.KnownEnvironments(src.doc, platformDoc), source: src})
 	}
 	results = append(results, conflicts(exp.Apps)...)
 	results = append(results, secretWarnings(exp.Apps)...)
@@ -123,13 +130,39 @@ func Expand(items []*yaml.RNode, config *yaml.RNode, opts Options) (*Expansion, 
 		return nil, results
 	}
 	sort.SliceStable(exp.Apps, func(i, j int) bool { return exp.Apps[i].key() < exp.Apps[j].key() })
-	for _, a := range exp.Apps {
-		var err error
-		if a.Objects, err = manifests.Render(a.App, exp.Platform); err != nil {
-			return nil, append(results, a.source.results([]v1alpha1.FieldError{{Detail: err.Error()}})...)
+	renderErrs := make([]error, len(exp.Apps))
+	forEach(len(exp.Apps), func(i int) {
+		exp.Apps[i].Objects, renderErrs[i] = manifests.Render(exp.Apps[i].App, exp.Platform)
+	})
+	for i, err := range renderErrs {
+		if err != nil {
+			return nil, append(results, exp.Apps[i].source.results([]v1alpha1.FieldError{{Detail: err.Error()}})...)
 		}
 	}
 	return exp, results
+}
+
+// forEach calls fn for 0 <= i < n on every CPU. Each call may only write
+// what belongs to its own i; the results are in index order whatever the
+// schedule, so the output stays deterministic.
+func forEach(n int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	if workers <= 1 {
+		for i := range n {
+			fn(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+				fn(i)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // place tells kpt which file each rendered object goes to: one file per App,

@@ -217,12 +217,17 @@ func (b *nodeBuilder) list() (*yaml.Node, error) {
 // keyNode returns the node of a mapping key. Keys repeat across objects
 // (half of all nodes are keys: name, labels, app, ...) and no operation on a
 // rendered object changes a key node, so each distinct key has one node,
-// shared: it saves about a third of the memory a large rendering holds.
+// shared, and never changed after it is made (which also makes rendering
+// safe on several goroutines): it saves about a third of the memory a large
+// rendering holds.
 func keyNode(k string) *yaml.Node {
 	if n, ok := keyNodes.Load(k); ok {
 		return n.(*yaml.Node)
 	}
 	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagString, Value: k}
+	if yaml11NonString(k) {
+		n.Style = yaml.DoubleQuotedStyle // as quoteYAML11 does for values
+	}
 	if keyNodesSize.Add(1) <= maxKeyNodes {
 		keyNodes.Store(k, n)
 	}

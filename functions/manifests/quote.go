@@ -18,7 +18,12 @@ func quoteYAML11(node *yaml.Node) {
 		if node.Tag == yaml.NodeTagString && node.Style == 0 && yaml11NonString(node.Value) {
 			node.Style = yaml.DoubleQuotedStyle
 		}
-	case yaml.MappingNode, yaml.SequenceNode, yaml.DocumentNode:
+	case yaml.MappingNode:
+		// Keys are shared between objects and quoted once, by keyNode.
+		for i := 1; i < len(node.Content); i += 2 {
+			quoteYAML11(node.Content[i])
+		}
+	case yaml.SequenceNode, yaml.DocumentNode:
 		for _, child := range node.Content {
 			quoteYAML11(child)
 		}
