@@ -6,9 +6,12 @@ package main
 
 import (
 	"os"
+
+	"github.com/slipway-dev/slipway/functions/krm"
 )
 
 func main() {
+	krm.TuneGC()
 	dir, err := os.Getwd()
 	if err != nil {
 		os.Stderr.WriteString("slipway-argocd-cmp: " + err.Error() + "\n")

@@ -20,6 +20,7 @@ import (
 )
 
 func main() {
+	krm.TuneGC()
 	if len(os.Args) == 1 {
 		os.Exit(krm.Run(kustomizetree.Processor{}, os.Stdin, os.Stdout, os.Stderr))
 	}

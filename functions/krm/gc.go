@@ -18,7 +18,8 @@ const (
 	memoryLimit = 192 << 20
 )
 
-func tuneGC() {
+// TuneGC applies the settings; a function's main calls it first.
+func TuneGC() {
 	if _, set := os.LookupEnv("GOGC"); !set {
 		debug.SetGCPercent(gcPercent)
 	}

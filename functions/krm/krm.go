@@ -16,7 +16,6 @@ import (
 
 // Run runs p on the ResourceList read from stdin and returns the exit code.
 func Run(p framework.ResourceListProcessor, stdin io.Reader, stdout, stderr io.Writer) int {
-	tuneGC()
 	data, err := ReadLimited(stdin, MaxInputBytes)
 	if err == nil {
 		err = CheckStructure(data)

@@ -11,5 +11,6 @@ import (
 )
 
 func main() {
+	krm.TuneGC()
 	os.Exit(krm.Run(generate.Processor{}, os.Stdin, os.Stdout, os.Stderr))
 }

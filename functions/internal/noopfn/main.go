@@ -14,6 +14,7 @@ import (
 )
 
 func main() {
+	krm.TuneGC()
 	noop := framework.ResourceListProcessorFunc(func(*framework.ResourceList) error { return nil })
 	os.Exit(krm.Run(noop, os.Stdin, os.Stdout, os.Stderr))
 }
