@@ -26,34 +26,32 @@ go_tool() { # name module version
   echo "$version" >"$stamp"
 }
 
+# apt_install WHAT PACKAGE...: installs Debian packages, which needs root.
+apt_install() {
+  local what=$1
+  shift
+  if [[ $(id -u) != 0 ]]; then
+    log "$what missing; install as root: apt-get install -y $*"
+    exit 1
+  fi
+  log "apt-get install $*"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
 want=${*:-kustomize kube-score podman}
 for tool in $want; do
   case $tool in
   kustomize) go_tool kustomize sigs.k8s.io/kustomize/kustomize/v5 "$KUSTOMIZE_VERSION" ;;
   kube-score) go_tool kube-score github.com/zegl/kube-score/cmd/kube-score "$KUBE_SCORE_VERSION" ;;
   podman)
-    if command -v podman >/dev/null && command -v runc >/dev/null; then continue; fi
-    if [[ $(id -u) != 0 ]]; then
-      log "podman and runc are missing; install them as root: apt-get install -y podman runc"
-      exit 1
-    fi
-    log "apt-get install podman runc"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends podman runc >/dev/null
+    command -v podman >/dev/null && command -v runc >/dev/null || apt_install "podman and runc" podman runc
     ;;
   time)
     # GNU time, for the peak memory (maximum resident set size) that
     # hack/bench.sh reports.
-    if [[ -x /usr/bin/time ]] && /usr/bin/time -f '' true 2>/dev/null; then continue; fi
-    if [[ $(id -u) != 0 ]]; then
-      log "GNU time is missing; install it as root: apt-get install -y time"
-      exit 1
-    fi
-    log "apt-get install time"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends time >/dev/null
+    [[ -x /usr/bin/time ]] && /usr/bin/time -f '' true 2>/dev/null || apt_install "GNU time" time
     ;;
   *) log "unknown tool $tool"; exit 2 ;;
   esac
