@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strings"
 
-	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/kio/filters"
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
@@ -71,7 +70,8 @@ func run(args []string, dir string, getenv func(string) string, stdout, stderr i
 
 // render renders the Apps of dir's top-level YAML files and returns the YAML
 // stream of the rendered objects and of the other manifests found there,
-// without Apps, Platforms and local-config objects, and a one-line summary.
+// without Apps, Platforms and local-config objects, and a summary for the
+// log: a line, then one line per warning.
 func render(dir string, opts generate.Options) ([]byte, string, error) {
 	items, err := readDir(dir)
 	if err != nil {
@@ -92,7 +92,7 @@ func render(dir string, opts generate.Options) ([]byte, string, error) {
 	if results.ExitCode() != 0 {
 		msgs := make([]string, 0, len(results))
 		for _, r := range results {
-			msgs = append(msgs, describe(r))
+			msgs = append(msgs, krm.FormatResult(r))
 		}
 		return nil, "", fmt.Errorf("%d problem(s):\n%s", len(msgs), strings.Join(msgs, "\n"))
 	}
@@ -111,33 +111,10 @@ func render(dir string, opts generate.Options) ([]byte, string, error) {
 		return nil, "", fmt.Errorf("writing output: %w", err)
 	}
 	summary := fmt.Sprintf("%d App(s), environment %q, default namespace %q: %d object(s)", apps, opts.Environment, opts.DefaultNamespace, len(out))
+	for _, r := range results { // warnings, shown in the Argo CD repo-server log
+		summary += fmt.Sprintf("\n%s: %s", r.Severity, krm.FormatResult(r))
+	}
 	return buf.Bytes(), summary, nil
-}
-
-// describe formats a result as one line, "file: Kind namespace/name: field:
-// message", leaving out what the message already says.
-func describe(r *framework.Result) string {
-	var prefix []string
-	if r.File != nil && r.File.Path != "" {
-		prefix = append(prefix, r.File.Path)
-	}
-	if ref := r.ResourceRef; ref != nil && ref.Name != "" {
-		id := ref.Name
-		if ref.Namespace != "" {
-			id = ref.Namespace + "/" + id
-		}
-		prefix = append(prefix, ref.Kind+" "+id)
-	}
-	if r.Field != nil && r.Field.Path != "" {
-		prefix = append(prefix, r.Field.Path)
-	}
-	line := r.Message
-	for i := len(prefix) - 1; i >= 0; i-- {
-		if !strings.Contains(r.Message, prefix[i]) {
-			line = prefix[i] + ": " + line
-		}
-	}
-	return line
 }
 
 // discover lists the top-level YAML files of dir that hold an App, unless

@@ -291,3 +291,28 @@ func TestPluginYAML(t *testing.T) {
 		t.Errorf("plugin.yaml announces %v, the command applies %v", announced, paramDefaults)
 	}
 }
+
+func TestGenerateLogsWarnings(t *testing.T) {
+	dir := t.TempDir()
+	app := `apiVersion: slipway.dev/v1alpha1
+kind: App
+metadata: {name: leaky}
+spec:
+  image: registry.example.com/leaky:1.0.0
+  env:
+    - {name: DB_PASSWORD, value: hunter2hunter2}
+`
+	if err := os.WriteFile(filepath.Join(dir, "app.yaml"), []byte(app), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"generate"}, dir, func(string) string { return "" }, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "warning: app.yaml: App leaky: spec.env[0].value") {
+		t.Errorf("the warning is not in the log:\n%s", stderr.String())
+	}
+	if strings.Contains(stderr.String(), "hunter2hunter2") {
+		t.Errorf("the log holds the secret-looking value")
+	}
+}
