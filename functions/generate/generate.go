@@ -297,14 +297,12 @@ func read(items []*yaml.RNode, config *yaml.RNode, opts *Options) (*input, frame
 			results = append(results, res...)
 			continue
 		}
-		if fromConfig != nil && src.kind == fromConfig.kind && src.name == fromConfig.name && src.namespace == fromConfig.namespace {
-			// kustomize passes a generator's config as its only item too;
-			// kpt may pass the config file among the package's items.
-			in.passThrough = append(in.passThrough, item)
-			continue
-		}
 		in.passThrough = append(in.passThrough, item)
-		add(src)
+		// kustomize passes a generator's config as its only item too; kpt
+		// may pass the config's file among the package's items.
+		if fromConfig == nil || src.kind != fromConfig.kind || src.name != fromConfig.name || src.namespace != fromConfig.namespace {
+			add(src)
+		}
 	}
 	return in, results
 }
