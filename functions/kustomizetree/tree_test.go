@@ -78,7 +78,7 @@ func TestEjectInvariant(t *testing.T) {
 // TestGoldenTrees compares ejected trees with testdata/eject/<case>/, for the
 // render cases that define environments.
 func TestGoldenTrees(t *testing.T) {
-	for _, name := range []string{"environments", "environments-list-merge", "platform-defaults", "precedence"} {
+	for _, name := range []string{"environments", "environments-list-merge", "environments-production", "platform-defaults", "precedence"} {
 		t.Run(name, func(t *testing.T) {
 			trees, results := Build(readItems(t, filepath.Join("../../testdata/render", name, "input.yaml")))
 			if results.ExitCode() != 0 {
