@@ -25,7 +25,7 @@ test: ## Run the unit, golden and eject tests (the eject tests run the pinned ku
 	go test ./...
 
 .PHONY: golden
-golden: ## Rewrite the golden files from the current output; review the diff.
+golden: ## Rewrite the golden files from the current output (UPDATE=1 hack/e2e.sh does the examples'); review the diff.
 	go test ./... -update
 
 .PHONY: docs
@@ -34,7 +34,7 @@ docs: ## Regenerate docs/reference.md from the API's Go types.
 
 .PHONY: lint
 lint: ## Check formatting and vet.
-	@test -z "$$(gofmt -l functions)" || { gofmt -l functions; echo "gofmt needed"; exit 1; }
+	@test -z "$$(gofmt -l functions hack)" || { gofmt -l functions hack; echo "gofmt needed"; exit 1; }
 	go vet ./...
 
 .PHONY: tools
@@ -62,4 +62,5 @@ fuzz: ## Run every fuzz target for FUZZTIME each (default 30s).
 	hack/fuzz.sh $${FUZZTIME:-30s}
 
 .PHONY: verify
-verify: lint test e2e ## Everything CI runs.
+verify: ## Everything CI runs (.ci/run): lint, test, e2e, lint-manifests, a fuzz smoke.
+	bash .ci/run
