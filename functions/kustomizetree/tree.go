@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"path"
 	"regexp"
-	"slices"
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
@@ -273,16 +272,4 @@ func copyNodes(items []*yaml.RNode) []*yaml.RNode {
 		out[i] = item.Copy()
 	}
 	return out
-}
-
-// Paths lists the file paths of the trees, sorted.
-func Paths(trees []Tree) []string {
-	var paths []string
-	for _, t := range trees {
-		for _, f := range t.Files {
-			paths = append(paths, f.Path)
-		}
-	}
-	slices.Sort(paths)
-	return paths
 }

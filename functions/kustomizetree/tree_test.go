@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -55,7 +56,7 @@ func TestEjectInvariant(t *testing.T) {
 						overlay = filepath.Join(root, app.App.Name, "overlays", env)
 					}
 					if env != "" && !golden.Exists(overlay) {
-						if contains(app.Environments, env) {
+						if slices.Contains(app.Environments, env) {
 							t.Errorf("%s: missing overlay %s", app.App.Name, overlay)
 						}
 						continue
@@ -244,13 +245,4 @@ func listFiles(t *testing.T, root string) []string {
 	}
 	sort.Strings(files)
 	return files
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -4,11 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 
-	"github.com/slipway-dev/slipway/functions/manifests"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
 // Write writes each tree under root, all or nothing: every tree is written
@@ -65,11 +66,22 @@ func Write(root string, trees []Tree, replace bool) error {
 
 func writeFile(name string, f File) error {
 	var buf bytes.Buffer
-	if err := manifests.WriteYAML(&buf, f.Objects); err != nil {
+	if err := writeYAML(&buf, f.Objects); err != nil {
 		return err
 	}
 	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
 		return err
 	}
 	return os.WriteFile(name, buf.Bytes(), 0o644)
+}
+
+// writeYAML writes nodes as a YAML stream, documents separated by "---".
+func writeYAML(w io.Writer, nodes []*yaml.RNode) error {
+	enc := yaml.NewEncoder(w)
+	for _, n := range nodes {
+		if err := enc.Encode(n.Document()); err != nil {
+			return err
+		}
+	}
+	return enc.Close() // writes what the encoder still holds
 }

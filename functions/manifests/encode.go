@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"sort"
 	"strconv"
 	"strings"
@@ -262,16 +261,4 @@ func sortFields(node *yaml.Node) {
 	for i, p := range pairs {
 		node.Content[2*i], node.Content[2*i+1] = p[0], p[1]
 	}
-}
-
-// WriteYAML writes nodes as a YAML stream, documents separated by "---".
-func WriteYAML(w io.Writer, nodes []*yaml.RNode) error {
-	enc := yaml.NewEncoder(w)
-	defer enc.Close()
-	for _, n := range nodes {
-		if err := enc.Encode(n.Document()); err != nil {
-			return err
-		}
-	}
-	return nil
 }

@@ -22,9 +22,6 @@ const (
 	// AnnotationConfigHash on the pod template rolls the pods when the
 	// ConfigMap content changes.
 	AnnotationConfigHash = "slipway.dev/config-hash"
-	// AnnotationApp names, on a rendered object, the App it comes from
-	// ("namespace/name"), so that results and eject can find it.
-	AnnotationApp = "slipway.dev/app"
 
 	// Name suffixes.
 	SuffixStable = "-stable"
