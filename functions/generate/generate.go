@@ -394,8 +394,7 @@ func stripInternalAnnotations(doc map[string]any) {
 	meta, _ := doc["metadata"].(map[string]any)
 	annotations, _ := meta["annotations"].(map[string]any)
 	for k := range annotations {
-		if strings.HasPrefix(k, "internal.config.kubernetes.io/") || strings.HasPrefix(k, "config.kubernetes.io/") ||
-			strings.HasPrefix(k, "config.k8s.io/") || strings.HasPrefix(k, "kustomize.config.k8s.io/") {
+		if krm.IsClientAnnotation(k) {
 			delete(annotations, k)
 		}
 	}

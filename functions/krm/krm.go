@@ -104,18 +104,31 @@ func ReadLimited(r io.Reader, limit int64) ([]byte, error) {
 }
 
 // withFileAnnotations are the items that carry a kpt or kustomize
-// annotation (config.kubernetes.io/..., internal.config.kubernetes.io/...):
+// annotation (see IsClientAnnotation):
 // the only ones kio.ReconcileInternalAnnotations changes, and it costs a
 // tenth of a large rendering when run on every rendered object.
 func withFileAnnotations(items []*yaml.RNode) []*yaml.RNode {
 	var out []*yaml.RNode
 	for _, item := range items {
 		for k := range item.GetAnnotations() {
-			if strings.HasPrefix(k, "config.kubernetes.io/") || strings.HasPrefix(k, "internal.config.kubernetes.io/") || strings.HasPrefix(k, "config.k8s.io/") {
+			if IsClientAnnotation(k) {
 				out = append(out, item)
 				break
 			}
 		}
 	}
 	return out
+}
+
+// IsClientAnnotation reports whether an annotation key is one that kpt or
+// kustomize set on the objects they pass to functions (file, index, id,
+// local-config, the function of a config), rather than one of the object's
+// own.
+func IsClientAnnotation(key string) bool {
+	for _, prefix := range []string{"internal.config.kubernetes.io/", "config.kubernetes.io/", "config.k8s.io/", "kustomize.config.k8s.io/"} {
+		if strings.HasPrefix(key, prefix) {
+			return true
+		}
+	}
+	return false
 }
