@@ -2,8 +2,11 @@ package krm
 
 import (
 	"bytes"
+	"os"
+	"strings"
 	"testing"
 
+	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -72,4 +75,42 @@ func FuzzBlockEmitter(f *testing.F) {
 			t.Fatalf("block emitter wrote\n%s\nyaml.v3 wrote\n%s", got, want.String())
 		}
 	})
+}
+
+// TestBlockEmitterTakesRenderedObjects checks that the fast path is the one
+// rendered objects take (the writer test in functions/generate would pass
+// just as well if every item fell back to yaml.v3), and that it writes them
+// as yaml.v3 does.
+func TestBlockEmitterTakesRenderedObjects(t *testing.T) {
+	data, err := os.ReadFile("../../testdata/render/everything-on/expected.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, err := kio.FromBytes(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	taken := 0
+	for _, item := range items {
+		if strings.HasPrefix(item.GetApiVersion(), "slipway.dev/") {
+			continue // the input App, written as its author formatted it
+		}
+		got, ok := newBlockEmitter().item(item.YNode())
+		if !ok {
+			t.Errorf("%s %s: the block emitter declined a rendered object", item.GetKind(), item.GetName())
+			continue
+		}
+		var want bytes.Buffer
+		one := mapping("items", &yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{item.YNode()}})
+		if err := encodeInto(&want, one, itemsKey); err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != want.String() {
+			t.Errorf("%s %s: block emitter and yaml.v3 differ:\n%s\n---\n%s", item.GetKind(), item.GetName(), got, want.String())
+		}
+		taken++
+	}
+	if taken < 8 {
+		t.Fatalf("only %d rendered objects checked", taken)
+	}
 }
