@@ -202,6 +202,12 @@ func safePlain(s string) bool {
 
 func isLetter(c byte) bool { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') }
 
+// flowless reports whether a collection is in block style, or is empty
+// ("{}" and "[]" read back as flow style, and are written the same way).
+func flowless(n *yaml.Node) bool {
+	return n.Style == 0 || (n.Style == yaml.FlowStyle && len(n.Content) == 0)
+}
+
 // plain reports whether a node carries nothing but its kind, tag, value and
 // a quoting style: no comments, anchors or aliases, no flow or block-scalar
 // style.
@@ -213,9 +219,9 @@ func plain(n *yaml.Node) bool {
 	case yaml.ScalarNode:
 		return n.Style == 0 || n.Style == yaml.DoubleQuotedStyle || n.Style == yaml.SingleQuotedStyle
 	case yaml.MappingNode:
-		return n.Style == 0 && (n.Tag == "" || n.Tag == yaml.NodeTagMap)
+		return flowless(n) && (n.Tag == "" || n.Tag == yaml.NodeTagMap)
 	case yaml.SequenceNode:
-		return n.Style == 0 && (n.Tag == "" || n.Tag == yaml.NodeTagSeq)
+		return flowless(n) && (n.Tag == "" || n.Tag == yaml.NodeTagSeq)
 	}
 	return false
 }

@@ -110,7 +110,7 @@ func TestBlockEmitterTakesRenderedObjects(t *testing.T) {
 		}
 		taken++
 	}
-	if taken < 8 {
+	if taken < 10 {
 		t.Fatalf("only %d rendered objects checked", taken)
 	}
 }
