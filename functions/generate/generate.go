@@ -7,19 +7,17 @@ package generate
 import (
 	"fmt"
 	"path"
-	"runtime"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/slipway-dev/slipway/functions/api/v1alpha1"
+	"github.com/slipway-dev/slipway/functions/internal/parallel"
 	"github.com/slipway-dev/slipway/functions/krm"
 	"github.com/slipway-dev/slipway/functions/manifests"
 )
@@ -114,7 +112,7 @@ func Expand(items []*yaml.RNode, config *yaml.RNode, opts Options) (*Expansion, 
 	}
 	resolved := make([]*v1alpha1.App, len(in.apps))
 	appErrs := make([][]v1alpha1.FieldError, len(in.apps))
-	forEach(len(in.apps), func(i int) {
+	parallel.ForEach(len(in.apps), func(i int) {
 		resolved[i], appErrs[i] = v1alpha1.ResolveApp(in.apps[i].doc, exp.Platform, opts)
 	})
 	for i, src := range in.apps {
@@ -131,7 +129,7 @@ func Expand(items []*yaml.RNode, config *yaml.RNode, opts Options) (*Expansion, 
 	}
 	sort.SliceStable(exp.Apps, func(i, j int) bool { return exp.Apps[i].key() < exp.Apps[j].key() })
 	renderErrs := make([]error, len(exp.Apps))
-	forEach(len(exp.Apps), func(i int) {
+	parallel.ForEach(len(exp.Apps), func(i int) {
 		exp.Apps[i].Objects, renderErrs[i] = manifests.Render(exp.Apps[i].App, exp.Platform)
 	})
 	for i, err := range renderErrs {
@@ -140,29 +138,6 @@ func Expand(items []*yaml.RNode, config *yaml.RNode, opts Options) (*Expansion, 
 		}
 	}
 	return exp, results
-}
-
-// forEach calls fn for 0 <= i < n on every CPU. Each call may only write
-// what belongs to its own i; the results are in index order whatever the
-// schedule, so the output stays deterministic.
-func forEach(n int, fn func(i int)) {
-	workers := min(runtime.GOMAXPROCS(0), n)
-	if workers <= 1 {
-		for i := range n {
-			fn(i)
-		}
-		return
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
-				fn(i)
-			}
-		})
-	}
-	wg.Wait()
 }
 
 // place tells kpt which file each rendered object goes to: one file per App,

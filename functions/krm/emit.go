@@ -11,13 +11,14 @@ import (
 // times faster than the yaml.v3 emitter, which spends most of its time
 // deciding, again for every scalar, how to quote it and on events it buffers.
 // It covers what rendering produces: mappings and sequences in block style,
-// and single-line scalars, whose text it asks yaml.v3 for once per distinct
-// scalar. For anything else (comments, anchors, flow style, multi-line text,
-// a sequence in a sequence) it declines, and the caller writes the item with
-// yaml.v3; a test checks that the two give the same bytes.
+// single-line scalars and multi-line text as a literal block ("|"), whose
+// text it asks yaml.v3 for once per distinct scalar. For anything else
+// (comments, anchors, flow or folded style, a sequence in a sequence) it
+// declines, and the caller writes the item with yaml.v3; a test checks that
+// the two give the same bytes.
 type blockEmitter struct {
 	keys, values map[scalarID]string
-	buf          bytes.Buffer
+	buf          *bytes.Buffer // where item writes
 }
 
 type scalarID struct {
@@ -29,14 +30,17 @@ func newBlockEmitter() *blockEmitter {
 	return &blockEmitter{keys: map[scalarID]string{}, values: map[scalarID]string{}}
 }
 
-// item writes n as an entry of the top-level "items:" sequence, as yaml.v3
-// would, and reports whether it could.
-func (e *blockEmitter) item(n *yaml.Node) ([]byte, bool) {
-	e.buf.Reset()
+// item appends n to w as an entry of the top-level "items:" sequence, as
+// yaml.v3 would, and reports whether it could; when it could not, w is as it
+// was.
+func (e *blockEmitter) item(w *bytes.Buffer, n *yaml.Node) bool {
+	start := w.Len()
+	e.buf = w
 	if !plain(n) || n.Kind != yaml.MappingNode || len(n.Content) == 0 || !e.mapping(n, 2, "- ") {
-		return nil, false
+		w.Truncate(start)
+		return false
 	}
-	return e.buf.Bytes(), true
+	return true
 }
 
 // mapping writes a non-empty mapping whose keys stand at indent, the first
@@ -70,9 +74,7 @@ func (e *blockEmitter) value(v *yaml.Node, indent int) bool {
 		if !ok {
 			return false
 		}
-		e.buf.WriteByte(' ')
-		e.buf.WriteString(text)
-		e.buf.WriteByte('\n')
+		e.writeValue(text, indent)
 		return true
 	case v.Kind == yaml.MappingNode && len(v.Content) == 0:
 		e.buf.WriteString(" {}\n")
@@ -104,9 +106,8 @@ func (e *blockEmitter) sequence(n *yaml.Node, indent int) bool {
 				return false
 			}
 			e.spaces(indent)
-			e.buf.WriteString("- ")
-			e.buf.WriteString(text)
-			e.buf.WriteByte('\n')
+			e.buf.WriteByte('-')
+			e.writeValue(text, indent)
 		case item.Kind == yaml.MappingNode && len(item.Content) == 0:
 			e.spaces(indent)
 			e.buf.WriteString("- {}\n")
@@ -122,6 +123,26 @@ func (e *blockEmitter) sequence(n *yaml.Node, indent int) bool {
 	return true
 }
 
+// writeValue writes the text of a scalar value after "key:" or "-" at
+// indent. The lines of a literal block, which encodeScalar gives as yaml.v3
+// writes them at the top level, move right by indent; empty lines stay
+// empty.
+func (e *blockEmitter) writeValue(text string, indent int) {
+	header, body, _ := strings.Cut(text, "\n")
+	e.buf.WriteByte(' ')
+	e.buf.WriteString(header)
+	e.buf.WriteByte('\n')
+	for body != "" {
+		var line string
+		line, body, _ = strings.Cut(body, "\n")
+		if line != "" {
+			e.spaces(indent)
+			e.buf.WriteString(line)
+		}
+		e.buf.WriteByte('\n')
+	}
+}
+
 func (e *blockEmitter) spaces(n int) {
 	for range n {
 		e.buf.WriteByte(' ')
@@ -129,16 +150,16 @@ func (e *blockEmitter) spaces(n int) {
 }
 
 // scalar returns the text yaml.v3 writes for a scalar as a mapping key or
-// value, computed once per distinct scalar.
+// value (see encodeScalar), computed once per distinct scalar.
 func (e *blockEmitter) scalar(n *yaml.Node, asKey bool) (string, bool) {
 	cache := e.values
 	if asKey {
 		cache = e.keys
 	}
-	if n.Kind != yaml.ScalarNode || !plain(n) || strings.ContainsAny(n.Value, "\n\r") {
+	if n.Kind != yaml.ScalarNode || !plain(n) || (asKey && strings.ContainsAny(n.Value, "\n\r")) {
 		return "", false
 	}
-	if n.Style == 0 && (n.Tag == "" || n.Tag == yaml.NodeTagString) && safePlain(n.Value) {
+	if n.Style == 0 && ((n.Tag == "" || n.Tag == yaml.NodeTagString) && safePlain(n.Value) || n.Tag == yaml.NodeTagInt && decimal(n.Value)) {
 		return n.Value, true
 	}
 	id := scalarID{tag: n.Tag, value: n.Value, style: n.Style}
@@ -150,14 +171,18 @@ func (e *blockEmitter) scalar(n *yaml.Node, asKey bool) (string, bool) {
 	return text, text != ""
 }
 
-// encodeScalar asks yaml.v3 how it writes the scalar in a block mapping,
-// or returns "" when the text is not one plain line.
+// encodeScalar asks yaml.v3 how it writes the scalar in a block mapping:
+// one line, or, for a value, a literal block as at the top level (its
+// header, then lines indented by two spaces, each ending in a line break).
+// It returns "" for anything else: a block that keeps trailing empty lines
+// ("|+", whose end yaml.v3 marks differently at the end of a document), a
+// folded or wrapped text, an explicit key ("? ").
 func encodeScalar(n *yaml.Node, isKey bool) string {
 	scalar := &yaml.Node{Kind: yaml.ScalarNode, Tag: n.Tag, Value: n.Value, Style: n.Style}
-	other := &yaml.Node{Kind: yaml.ScalarNode, Value: "x"}
-	pair := []*yaml.Node{other, scalar}
-	if isKey {
-		pair = []*yaml.Node{scalar, other}
+	pair := []*yaml.Node{scalar, {Kind: yaml.ScalarNode, Value: "x"}}
+	if !isKey {
+		// A key after the value shows where the value ends.
+		pair = []*yaml.Node{{Kind: yaml.ScalarNode, Value: "x"}, scalar, {Kind: yaml.ScalarNode, Value: "y"}, {Kind: yaml.ScalarNode, Value: "z"}}
 	}
 	out, err := yaml.Marshal(&yaml.Node{Kind: yaml.MappingNode, Content: pair})
 	if err != nil {
@@ -167,29 +192,39 @@ func encodeScalar(n *yaml.Node, isKey bool) string {
 	var ok bool
 	if isKey {
 		text, ok = strings.CutSuffix(text, ": x\n")
-	} else {
-		text, ok = strings.CutPrefix(text, "x: ")
-		if ok {
-			text, ok = strings.CutSuffix(text, "\n")
+		if !ok || strings.Contains(text, "\n") || strings.HasPrefix(text, "? ") {
+			return ""
 		}
+		return text
 	}
-	if !ok || text == "" || strings.ContainsAny(text, "\n") || strings.HasPrefix(text, "? ") {
+	if text, ok = strings.CutPrefix(text, "x: "); !ok {
 		return ""
 	}
-	return text
+	if text, ok = strings.CutSuffix(text, "\ny: z\n"); !ok || text == "" {
+		return ""
+	}
+	header, body, block := strings.Cut(text, "\n")
+	if !block {
+		return text
+	}
+	if !strings.HasPrefix(header, "|") || strings.Contains(header, "+") || strings.HasSuffix(body, "\n\n") {
+		return ""
+	}
+	return text + "\n"
 }
 
 // safePlain reports whether yaml.v3 surely writes the string as it is: a
-// letter first, then letters, digits and . _ - /, and no word that a YAML
-// reader could take for a boolean or null. Most scalars of rendered objects
-// are such names and paths; the others go through yaml.v3 once.
+// letter first, then letters, digits and . _ - / @ and : (not last), and no
+// word that a YAML reader could take for a boolean or null. Most scalars of
+// rendered objects are such names, paths and image references; the others
+// go through yaml.v3 once.
 func safePlain(s string) bool {
-	if s == "" || !isLetter(s[0]) {
+	if s == "" || !isLetter(s[0]) || s[len(s)-1] == ':' {
 		return false
 	}
 	for i := 1; i < len(s); i++ {
 		c := s[i]
-		if !isLetter(c) && !(c >= '0' && c <= '9') && c != '.' && c != '_' && c != '-' && c != '/' {
+		if !isLetter(c) && !isDigit(c) && strings.IndexByte("._-/@:", c) < 0 {
 			return false
 		}
 	}
@@ -200,7 +235,25 @@ func safePlain(s string) bool {
 	return true
 }
 
+// decimal reports whether an integer is written in canonical decimal form
+// (0, 42, -7) and fits in 64 bits, which yaml.v3 writes as it is (a larger
+// one gets an explicit !!int tag).
+func decimal(s string) bool {
+	digits := strings.TrimPrefix(s, "-")
+	if digits == "" || len(digits) > 18 || (digits[0] == '0' && len(digits) > 1) {
+		return false
+	}
+	for i := range len(digits) {
+		if !isDigit(digits[i]) {
+			return false
+		}
+	}
+	return true
+}
+
 func isLetter(c byte) bool { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') }
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // flowless reports whether a collection is in block style, or is empty
 // ("{}" and "[]" read back as flow style, and are written the same way).
@@ -209,15 +262,15 @@ func flowless(n *yaml.Node) bool {
 }
 
 // plain reports whether a node carries nothing but its kind, tag, value and
-// a quoting style: no comments, anchors or aliases, no flow or block-scalar
-// style.
+// a quoting or literal style: no comments, anchors or aliases, no flow or
+// folded style.
 func plain(n *yaml.Node) bool {
 	if n.Anchor != "" || n.Alias != nil || n.HeadComment != "" || n.LineComment != "" || n.FootComment != "" {
 		return false
 	}
 	switch n.Kind {
 	case yaml.ScalarNode:
-		return n.Style == 0 || n.Style == yaml.DoubleQuotedStyle || n.Style == yaml.SingleQuotedStyle
+		return n.Style == 0 || n.Style == yaml.DoubleQuotedStyle || n.Style == yaml.SingleQuotedStyle || n.Style == yaml.LiteralStyle
 	case yaml.MappingNode:
 		return flowless(n) && (n.Tag == "" || n.Tag == yaml.NodeTagMap)
 	case yaml.SequenceNode:

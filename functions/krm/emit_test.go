@@ -10,12 +10,19 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
+// emitItem writes n with a new block emitter.
+func emitItem(n *yaml.Node) ([]byte, bool) {
+	var w bytes.Buffer
+	ok := newBlockEmitter().item(&w, n)
+	return w.Bytes(), ok
+}
+
 // TestSafePlain checks the shortcut against yaml.v3 itself, on every string
 // of up to three characters over an alphabet with the characters that
 // matter, and on the words YAML readers take for other types.
 func TestSafePlain(t *testing.T) {
 	alphabet := []string{"a", "Z", "n", "y", "0", "9", ".", "_", "-", "/", ":", " ", "#", "'", "\"", "e", "~", "*", "&", "!", "@", "%", "{", "["}
-	words := []string{"true", "True", "TRUE", "false", "False", "null", "Null", "NULL", "yes", "No", "on", "Off", "y", "n", "e1", "a.b/c-d_e", "v1.2.3", "x-forwarded-proto", "app.kubernetes.io/name", "nan", "inf", "Infinity", "NaN", "0x1f", "1e3"}
+	words := []string{"true", "True", "TRUE", "false", "False", "null", "Null", "NULL", "yes", "No", "on", "Off", "y", "n", "e1", "a.b/c-d_e", "v1.2.3", "x-forwarded-proto", "app.kubernetes.io/name", "registry.example.com/shop:1.2.3", "shop@sha256:0a1b", "a:b:c", "a:", "nan", "inf", "Infinity", "NaN", "0x1f", "1e3"}
 	var strs []string
 	var build func(prefix string, depth int)
 	build = func(prefix string, depth int) {
@@ -47,6 +54,25 @@ func TestSafePlain(t *testing.T) {
 	}
 }
 
+// TestDecimal checks the integer shortcut against yaml.v3.
+func TestDecimal(t *testing.T) {
+	checked := 0
+	for _, s := range []string{"0", "7", "-7", "42", "8080", "-0", "00", "07", "+7", "1e3", "0x1f", "1_000", "4.0", "", "-", "999999999999999999", "99999999999999999999"} {
+		if !decimal(s) {
+			continue
+		}
+		checked++
+		for _, asKey := range []bool{false, true} {
+			if got := encodeScalar(&yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagInt, Value: s}, asKey); got != s {
+				t.Errorf("decimal(%q) but yaml.v3 writes %q (as key: %v)", s, got, asKey)
+			}
+		}
+	}
+	if checked < 5 {
+		t.Fatalf("only %d integers checked", checked)
+	}
+}
+
 // FuzzBlockEmitter checks that whatever item the block emitter accepts, it
 // writes exactly as yaml.v3 does.
 func FuzzBlockEmitter(f *testing.F) {
@@ -54,6 +80,7 @@ func FuzzBlockEmitter(f *testing.F) {
 		"apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n  labels: {app: a}\nspec:\n  ports:\n  - port: 80\n    name: http\n",
 		"a: 'on'\nb: \"443\"\nc: [x, {y: z}]\nd: {}\ne: []\nf: '{{ .x }}'\n",
 		"k: -1.5\nl: true\nm: ~\nn: 2001-12-14\no: a:b\np: '#x'\nq: \"\\t\"\n",
+		"data:\n  app.yaml: |\n    level: info\n\n    x: 1\n  s: |-\n     lead\n    b\nargs:\n- |\n  set -e\n  run\n",
 	} {
 		f.Add(seed)
 	}
@@ -62,7 +89,7 @@ func FuzzBlockEmitter(f *testing.F) {
 		if err != nil || node.YNode().Kind != yaml.MappingNode {
 			return
 		}
-		got, ok := newBlockEmitter().item(node.YNode())
+		got, ok := emitItem(node.YNode())
 		if !ok {
 			return
 		}
@@ -75,6 +102,50 @@ func FuzzBlockEmitter(f *testing.F) {
 			t.Fatalf("block emitter wrote\n%s\nyaml.v3 wrote\n%s", got, want.String())
 		}
 	})
+}
+
+// TestBlockEmitterLiteralBlocks checks multi-line text, at several depths
+// and in sequences, against yaml.v3: what the emitter takes it must write
+// byte for byte, and it must take the common forms.
+func TestBlockEmitterLiteralBlocks(t *testing.T) {
+	texts := map[string]bool{ // text: the emitter must take it
+		"a\nb":                       true,
+		"a\nb\n":                     true,
+		"line\n  indented\n\nlast\n": true,
+		" leading space\nx":          true,
+		"\nleading break":            true,
+		"tab\tin\nline":              true,
+		"ünïcode\nline":              true,
+		"keep\n\n\n":                 false, // "|+"
+		"trailing space \nx":         true,  // one double-quoted line
+		"cr\r\nlf":                   true,  // one double-quoted line
+	}
+	for text, take := range texts {
+		value := func() *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagString, Value: text} }
+		items := map[string]*yaml.Node{
+			"top":      mapping("a", value(), "b", scalar("c")),
+			"nested":   mapping("a", mapping("b", mapping("c", value())), "d", scalar("e")),
+			"sequence": mapping("a", &yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{value(), value()}}),
+			"in list":  mapping("a", &yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{mapping("b", value(), "c", value())}}),
+			"literal":  mapping("a", &yaml.Node{Kind: yaml.ScalarNode, Style: yaml.LiteralStyle, Value: text}),
+		}
+		for where, item := range items {
+			got, ok := emitItem(item)
+			if ok != take {
+				t.Errorf("%q %s: the emitter took it: %v, want %v", text, where, ok, take)
+			}
+			if !ok {
+				continue
+			}
+			var want bytes.Buffer
+			if err := encodeInto(&want, mapping("items", &yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{item}}), itemsKey); err != nil {
+				t.Fatal(err)
+			}
+			if string(got) != want.String() {
+				t.Errorf("%q %s: block emitter wrote\n%s\nyaml.v3 wrote\n%s", text, where, got, want.String())
+			}
+		}
+	}
 }
 
 // TestBlockEmitterTakesRenderedObjects checks that the fast path is the one
@@ -95,7 +166,7 @@ func TestBlockEmitterTakesRenderedObjects(t *testing.T) {
 		if strings.HasPrefix(item.GetApiVersion(), "slipway.dev/") {
 			continue // the input App, written as its author formatted it
 		}
-		got, ok := newBlockEmitter().item(item.YNode())
+		got, ok := emitItem(item.YNode())
 		if !ok {
 			t.Errorf("%s %s: the block emitter declined a rendered object", item.GetKind(), item.GetName())
 			continue

@@ -110,8 +110,16 @@ func ReadLimited(r io.Reader, limit int64) ([]byte, error) {
 func withFileAnnotations(items []*yaml.RNode) []*yaml.RNode {
 	var out []*yaml.RNode
 	for _, item := range items {
-		for k := range item.GetAnnotations() {
-			if IsClientAnnotation(k) {
+		annotations := item.Field(yaml.MetadataField)
+		if annotations != nil {
+			annotations = annotations.Value.Field(yaml.AnnotationsField)
+		}
+		if annotations == nil {
+			continue
+		}
+		keys := annotations.Value.Content()
+		for i := 0; i < len(keys); i += 2 {
+			if IsClientAnnotation(keys[i].Value) {
 				out = append(out, item)
 				break
 			}

@@ -72,6 +72,11 @@ items:
     unicode: "héllo ✓"
     tab: "a\tb"
     nul: "a\u0000b"
+- apiVersion: v1
+  kind: ConfigMap
+  metadata:
+    annotations: {}
+  data: {multi: "a\nb\n", "8080": 8080}
 functionConfig:
   apiVersion: v1
   kind: ConfigMap
