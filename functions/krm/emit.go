@@ -156,11 +156,14 @@ func (e *blockEmitter) scalar(n *yaml.Node, asKey bool) (string, bool) {
 	if asKey {
 		cache = e.keys
 	}
-	if n.Kind != yaml.ScalarNode || !plain(n) || (asKey && strings.ContainsAny(n.Value, "\n\r")) {
+	if n.Kind != yaml.ScalarNode || !plain(n) {
 		return "", false
 	}
 	if n.Style == 0 && ((n.Tag == "" || n.Tag == yaml.NodeTagString) && safePlain(n.Value) || n.Tag == yaml.NodeTagInt && decimal(n.Value)) {
 		return n.Value, true
+	}
+	if asKey && strings.ContainsAny(n.Value, "\n\r") {
+		return "", false
 	}
 	id := scalarID{tag: n.Tag, value: n.Value, style: n.Style}
 	if text, ok := cache[id]; ok {
@@ -228,12 +231,20 @@ func safePlain(s string) bool {
 			return false
 		}
 	}
-	switch strings.ToLower(s) {
-	case "true", "false", "null", "yes", "no", "on", "off", "y", "n":
-		return false
+	if len(s) > 5 {
+		return true
+	}
+	for _, word := range yaml11Words {
+		if strings.EqualFold(s, word) {
+			return false
+		}
 	}
 	return true
 }
+
+// yaml11Words are the plain words a YAML reader may take for a boolean or
+// null, in any case.
+var yaml11Words = []string{"true", "false", "null", "yes", "no", "on", "off", "y", "n"}
 
 // decimal reports whether an integer is written in canonical decimal form
 // (0, 42, -7) and fits in 64 bits, which yaml.v3 writes as it is (a larger

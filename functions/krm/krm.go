@@ -62,9 +62,14 @@ func execute(p framework.ResourceListProcessor, data []byte, out *bytes.Buffer) 
 	if err := CheckLimits(rl.Items, rl.FunctionConfig); err != nil {
 		return nil, err
 	}
-	annotations, err := kio.PreprocessResourcesForInternalAnnotationMigration(rl.Items)
-	if err != nil {
-		return nil, err
+	// Items from kpt and kustomize carry file annotations, in a legacy and a
+	// current form that must be kept in step; a plain ResourceList has none,
+	// and then only what the processor sets needs reconciling.
+	var annotations map[string]map[string]string
+	if len(withFileAnnotations(rl.Items)) > 0 {
+		if annotations, err = kio.PreprocessResourcesForInternalAnnotationMigration(rl.Items); err != nil {
+			return nil, err
+		}
 	}
 	procErr := p.Process(&rl)
 	if err := kio.ReconcileInternalAnnotations(withFileAnnotations(rl.Items), annotations); err != nil {

@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"sort"
+	"math"
 	"strconv"
 	"strings"
 	"sync"
@@ -52,9 +52,10 @@ func ToNode(obj any) (*yaml.RNode, error) {
 // nodeBuilder builds YAML nodes from the output of json.Marshal (compact,
 // valid JSON), allocating the nodes in blocks rather than one at a time.
 type nodeBuilder struct {
-	data []byte
-	pos  int
-	free []yaml.Node
+	data  []byte
+	pos   int
+	free  []yaml.Node
+	ranks []int // the field ranks of the mappings being read, innermost last
 }
 
 func (b *nodeBuilder) fail(what string) error {
@@ -155,6 +156,7 @@ func (b *nodeBuilder) expect(c byte) error {
 func (b *nodeBuilder) mapping(key string) (*yaml.Node, error) {
 	b.pos++ // {
 	node := b.node(yaml.MappingNode, yaml.NodeTagMap, "")
+	base := len(b.ranks)
 	for first := true; b.pos < len(b.data) && b.data[b.pos] != '}'; first = false {
 		if !first {
 			if err := b.expect(','); err != nil {
@@ -176,16 +178,19 @@ func (b *nodeBuilder) mapping(key string) (*yaml.Node, error) {
 			return nil, err
 		}
 		if v != nil {
-			node.Content = append(node.Content, keyNode(k), v)
+			key := keyNode(k)
+			node.Content = append(node.Content, key.node, v)
+			b.ranks = append(b.ranks, key.rank)
 		}
 	}
 	if err := b.expect('}'); err != nil {
 		return nil, err
 	}
+	sortFields(node, b.ranks[base:])
+	b.ranks = b.ranks[:base]
 	if len(node.Content) == 0 && !presenceKeys[key] {
 		return nil, nil
 	}
-	sortFields(node)
 	return node, nil
 }
 
@@ -213,52 +218,57 @@ func (b *nodeBuilder) list() (*yaml.Node, error) {
 	return node, nil
 }
 
-// keyNode returns the node of a mapping key. Keys repeat across objects
-// (half of all nodes are keys: name, labels, app, ...) and no operation on a
-// rendered object changes a key node, so each distinct key has one node,
-// shared, and never changed after it is made (which also makes rendering
-// safe on several goroutines): it saves about a third of the memory a large
-// rendering holds.
-func keyNode(k string) *yaml.Node {
-	if n, ok := keyNodes.Load(k); ok {
-		return n.(*yaml.Node)
+// mappingKey is the node of a mapping key and its rank in field order.
+type mappingKey struct {
+	node *yaml.Node
+	rank int
+}
+
+// keyNode returns the node of a mapping key and its rank. Keys repeat
+// across objects (half of all nodes are keys: name, labels, app, ...) and no
+// operation on a rendered object changes a key node, so each distinct key
+// has one node, shared, and never changed after it is made (which also
+// makes rendering safe on several goroutines): it saves about a third of the
+// memory a large rendering holds.
+func keyNode(k string) mappingKey {
+	if key, ok := keyNodes.Load(k); ok {
+		return key.(mappingKey)
 	}
 	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagString, Value: k}
 	if yaml11NonString(k) {
 		n.Style = yaml.DoubleQuotedStyle // as quoteYAML11 does for values
 	}
-	if keyNodesSize.Add(1) <= maxKeyNodes {
-		keyNodes.Store(k, n)
+	key := mappingKey{node: n, rank: unknownField}
+	if rank, known := yaml.FieldOrder[k]; known {
+		key.rank = rank
 	}
-	return n
+	if keyNodesSize.Add(1) <= maxKeyNodes {
+		keyNodes.Store(k, key)
+	}
+	return key
 }
 
 var (
-	keyNodes     sync.Map // string -> *yaml.Node
+	keyNodes     sync.Map // string -> mappingKey
 	keyNodesSize atomic.Int64
 )
 
+// unknownField ranks the keys kyaml does not order after those it does.
+const unknownField = math.MaxInt
+
 const maxKeyNodes = 1 << 16
 
-// sortFields orders the keys of a mapping node: the fields kyaml knows in
-// its order, then the others in the order they were encoded (the Go field
-// order of a struct, sorted keys of a map).
-func sortFields(node *yaml.Node) {
-	pairs := make([][2]*yaml.Node, 0, len(node.Content)/2)
-	for i := 0; i < len(node.Content); i += 2 {
-		pairs = append(pairs, [2]*yaml.Node{node.Content[i], node.Content[i+1]})
-	}
-	sort.SliceStable(pairs, func(i, j int) bool {
-		a, b := pairs[i][0].Value, pairs[j][0].Value
-		ra, knownA := yaml.FieldOrder[a]
-		rb, knownB := yaml.FieldOrder[b]
-		switch {
-		case knownA && knownB:
-			return ra < rb
+// sortFields orders the keys of a mapping node by their ranks (one per
+// key): the fields kyaml knows in its order, then the others in the order
+// they were encoded (the Go field order of a struct, sorted keys of a map).
+// An insertion sort: it is stable, and mappings have a few keys.
+func sortFields(node *yaml.Node, ranks []int) {
+	c := node.Content
+	for i := 1; i < len(ranks); i++ {
+		for j := i; j > 0 && ranks[j-1] > ranks[j]; j-- {
+			ranks[j-1], ranks[j] = ranks[j], ranks[j-1]
+			c[2*j-2], c[2*j] = c[2*j], c[2*j-2]
+			c[2*j-1], c[2*j+1] = c[2*j+1], c[2*j-1]
 		}
-		return knownA && !knownB
-	})
-	for i, p := range pairs {
-		node.Content[2*i], node.Content[2*i+1] = p[0], p[1]
 	}
 }
