@@ -16,7 +16,7 @@ import (
 // Render returns the objects of a resolved App (see v1alpha1.ResolveApp), in
 // the documented order: ServiceAccount, ConfigMap, ExternalSecrets, Services,
 // workloads, HorizontalPodAutoscaler, PodDisruptionBudget, routing objects,
-// ServiceMonitor. platform may be nil.
+// ServiceMonitor or PodMonitor. platform may be nil.
 func Render(app *v1alpha1.App, platform *v1alpha1.Platform) ([]*yaml.RNode, error) {
 	r := &renderer{app: app, spec: &app.Spec, platform: platform, versions: platform.APIVersionsOrDefault()}
 	var objects []any
@@ -29,7 +29,7 @@ func Render(app *v1alpha1.App, platform *v1alpha1.Platform) ([]*yaml.RNode, erro
 		r.autoscaler,
 		r.disruptionBudget,
 		r.routing,
-		r.serviceMonitor,
+		r.monitor,
 	} {
 		objects = append(objects, build()...)
 	}

@@ -16,6 +16,9 @@ const (
 	// TrackStable and TrackCanary are the LabelTrack values.
 	TrackStable = "stable"
 	TrackCanary = "canary"
+	// LabelRolloutsPodTemplateHash is the label by which Argo Rollouts tells
+	// the pods of one revision from another's.
+	LabelRolloutsPodTemplateHash = "rollouts-pod-template-hash"
 
 	// AnnotationSyncWave orders Argo CD syncs: ExternalSecrets go first.
 	AnnotationSyncWave = "argocd.argoproj.io/sync-wave"

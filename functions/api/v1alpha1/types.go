@@ -72,8 +72,9 @@ type AppSpec struct {
 	// Service sets how the Services are exposed.
 	// Default: {type: ClusterIP}
 	Service *Service `json:"service,omitempty"`
-	// Monitoring adds a Prometheus Operator ServiceMonitor that scrapes every
-	// pod of the app once (see docs/production.md for the Services it selects).
+	// Monitoring adds a Prometheus Operator ServiceMonitor (a PodMonitor under
+	// Argo Rollouts) that scrapes every pod of the app once (see
+	// docs/production.md for what it selects).
 	Monitoring *Monitoring `json:"monitoring,omitempty"`
 	// Environments override any field of this spec, except environments, for
 	// one named environment (dev, staging, prod, ...). Maps merge key by key,
@@ -400,7 +401,7 @@ type Service struct {
 	Annotations map[string]string `json:"annotations,omitempty"`
 }
 
-// Monitoring configures a Prometheus Operator ServiceMonitor.
+// Monitoring configures a Prometheus Operator ServiceMonitor or PodMonitor.
 type Monitoring struct {
 	// Port is the name of the app port serving metrics. Default: the first port
 	Port string `json:"port,omitempty"`

@@ -673,5 +673,6 @@ func (v *validator) monitoring(s *AppSpec, path *field.Path) {
 	}
 }
 
-// prometheusDuration is the pattern of the ServiceMonitor CRD for intervals.
+// prometheusDuration is the pattern of the ServiceMonitor and PodMonitor
+// CRDs for intervals.
 var prometheusDuration = regexp.MustCompile(`^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$`)

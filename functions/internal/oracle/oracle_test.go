@@ -50,6 +50,7 @@ func TestGoldenObjectsWellFormed(t *testing.T) {
 		"networking.istio.io/v1 VirtualService", "external-secrets.io/v1 ExternalSecret",
 		"argoproj.io/v1alpha1 Rollout", "flagger.app/v1beta1 Canary",
 		"gateway.networking.k8s.io/v1 HTTPRoute", "monitoring.coreos.com/v1 ServiceMonitor",
+		"monitoring.coreos.com/v1 PodMonitor",
 	} {
 		if checked[kind] == 0 {
 			t.Errorf("no golden case renders a %s", kind)
