@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"maps"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -56,9 +57,16 @@ func (r *renderer) deployment(name, track, image string, replicas *int32) *appsv
 // podTemplate is the pod of every workload kind.
 func (r *renderer) podTemplate(track, image string) corev1.PodTemplateSpec {
 	s, sec := r.spec, r.spec.Security
-	var annotations map[string]string
+	pod := s.Pod
+	if pod == nil {
+		pod = &v1alpha1.Pod{}
+	}
+	annotations := maps.Clone(pod.Annotations)
 	if hash := r.configHash(); hash != "" {
-		annotations = map[string]string{AnnotationConfigHash: hash}
+		if annotations == nil {
+			annotations = map[string]string{}
+		}
+		annotations[AnnotationConfigHash] = hash
 	}
 	container := corev1.Container{
 		Name:      r.app.Name,
@@ -106,10 +114,46 @@ func (r *renderer) podTemplate(track, image string) corev1.PodTemplateSpec {
 				FSGroup:        sec.FSGroup,
 				SeccompProfile: &corev1.SeccompProfile{Type: corev1.SeccompProfileType(sec.SeccompProfile)},
 			},
-			Containers: []corev1.Container{container},
-			Volumes:    volumes,
+			Containers:                    []corev1.Container{container},
+			Volumes:                       volumes,
+			NodeSelector:                  pod.NodeSelector,
+			Tolerations:                   pod.Tolerations,
+			Affinity:                      pod.Affinity,
+			TopologySpreadConstraints:     r.spread(pod.TopologySpreadConstraints),
+			PriorityClassName:             pod.PriorityClassName,
+			ImagePullSecrets:              imagePullSecrets(pod.ImagePullSecrets),
+			TerminationGracePeriodSeconds: pod.TerminationGracePeriodSeconds,
 		},
 	}
+}
+
+// spread gives each topology spread constraint without a labelSelector one
+// that counts every pod of the app: app.kubernetes.io/name, which the pods
+// of both tracks, of a Rollout and of Flagger's primary all carry (Flagger
+// renames the app label of its primary's pods).
+func (r *renderer) spread(constraints []corev1.TopologySpreadConstraint) []corev1.TopologySpreadConstraint {
+	if len(constraints) == 0 {
+		return nil
+	}
+	out := make([]corev1.TopologySpreadConstraint, len(constraints))
+	for i, c := range constraints {
+		out[i] = *c.DeepCopy()
+		if out[i].LabelSelector == nil {
+			out[i].LabelSelector = &metav1.LabelSelector{MatchLabels: map[string]string{LabelName: r.app.Name}}
+		}
+	}
+	return out
+}
+
+func imagePullSecrets(names []string) []corev1.LocalObjectReference {
+	if len(names) == 0 {
+		return nil
+	}
+	refs := make([]corev1.LocalObjectReference, len(names))
+	for i, name := range names {
+		refs[i] = corev1.LocalObjectReference{Name: name}
+	}
+	return refs
 }
 
 func (r *renderer) containerPorts() []corev1.ContainerPort {

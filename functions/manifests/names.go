@@ -1,5 +1,7 @@
 package manifests
 
+import "github.com/slipway-dev/slipway/functions/api/v1alpha1"
+
 // Label keys, annotation keys and name suffixes of rendered objects.
 const (
 	// LabelApp selects the app's pods; Istio telemetry reads it too.
@@ -24,7 +26,7 @@ const (
 	AnnotationSyncWave = "argocd.argoproj.io/sync-wave"
 	// AnnotationConfigHash on the pod template rolls the pods when the
 	// ConfigMap content changes.
-	AnnotationConfigHash = "slipway.dev/config-hash"
+	AnnotationConfigHash = v1alpha1.AnnotationConfigHash
 
 	// Name suffixes.
 	SuffixStable = "-stable"

@@ -35,6 +35,7 @@ func applyPlatform(app *App, platform *Platform) []FieldError {
 	if s.Resources == nil && p.Resources != nil {
 		s.Resources = p.Resources.DeepCopy()
 	}
+	s.Pod = inheritPod(s.Pod, p.Pod)
 	for i := range s.ExternalSecrets {
 		if s.ExternalSecrets[i].StoreRef == nil {
 			s.ExternalSecrets[i].StoreRef = platform.secretStore(app.Namespace)
@@ -59,6 +60,41 @@ func applyPlatform(app *App, platform *Platform) []FieldError {
 		r.RequestHeaders = mergeMaps(p.RequestHeaders, r.RequestHeaders)
 	}
 	return errs
+}
+
+// inheritPod completes an App's pod settings with the Platform's:
+// annotations and nodeSelector merge key by key, the App's value winning;
+// every other field is the Platform's where the App leaves it unset (an
+// empty list counts as set, and clears the Platform's).
+func inheritPod(own, platform *Pod) *Pod {
+	if platform == nil {
+		return own
+	}
+	var pod Pod
+	if own != nil {
+		pod = *own
+	}
+	pod.Annotations = mergeMaps(platform.Annotations, pod.Annotations)
+	pod.NodeSelector = mergeMaps(platform.NodeSelector, pod.NodeSelector)
+	if pod.Tolerations == nil {
+		pod.Tolerations = platform.Tolerations
+	}
+	if pod.Affinity == nil {
+		pod.Affinity = platform.Affinity
+	}
+	if pod.TopologySpreadConstraints == nil {
+		pod.TopologySpreadConstraints = platform.TopologySpreadConstraints
+	}
+	if pod.PriorityClassName == "" {
+		pod.PriorityClassName = platform.PriorityClassName
+	}
+	if pod.ImagePullSecrets == nil {
+		pod.ImagePullSecrets = platform.ImagePullSecrets
+	}
+	if pod.TerminationGracePeriodSeconds == nil {
+		pod.TerminationGracePeriodSeconds = platform.TerminationGracePeriodSeconds
+	}
+	return &pod
 }
 
 // secretStore is the Platform's store for a namespace, if it has one.
@@ -117,6 +153,7 @@ func validatePlatform(p *Platform) []FieldError {
 		v.messages(spec.Child("namespace"), p.Spec.Namespace, validation.IsDNS1123Label(p.Spec.Namespace))
 	}
 	v.labels(p.Spec.Labels, spec.Child("labels"))
+	v.pod(p.Spec.Pod, spec.Child("pod"))
 	if p.Spec.HostSuffix != "" {
 		if !strings.HasPrefix(p.Spec.HostSuffix, ".") {
 			v.add(spec.Child("hostSuffix"), "%q must start with a dot, such as .example.com", p.Spec.HostSuffix)

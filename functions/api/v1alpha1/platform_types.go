@@ -34,6 +34,11 @@ type PlatformSpec struct {
 	Annotations map[string]string `json:"annotations,omitempty"`
 	// Resources of Apps that set none.
 	Resources *corev1.ResourceRequirements `json:"resources,omitempty"`
+	// Pod settings of every App, field by field: annotations and nodeSelector
+	// merge key by key (the App's value wins), every other field applies to
+	// the Apps that leave it unset.
+	// Example: {imagePullSecrets: [registry-credentials], nodeSelector: {node-pool: general}}
+	Pod *Pod `json:"pod,omitempty"`
 	// SecretStore of ExternalSecrets that name none.
 	SecretStore *StoreRef `json:"secretStore,omitempty"`
 	// SecretStoresByNamespace overrides secretStore for the Apps of one namespace.

@@ -69,6 +69,11 @@ type AppSpec struct {
 	// Security overrides the secure defaults (Pod Security Standards, profile
 	// "restricted") one setting at a time.
 	Security *Security `json:"security,omitempty"`
+	// Pod sets where and how the pods run: pod annotations, node selection,
+	// tolerations, affinity, topology spread, priority, image pull secrets
+	// and the termination grace period. What it leaves unset comes from the
+	// Platform's pod, and then from Kubernetes.
+	Pod *Pod `json:"pod,omitempty"`
 	// Service sets how the Services are exposed.
 	// Default: {type: ClusterIP}
 	Service *Service `json:"service,omitempty"`
@@ -385,6 +390,38 @@ type Security struct {
 	// AddCapabilities are added back after all capabilities are dropped.
 	// Example: [NET_BIND_SERVICE]
 	AddCapabilities []corev1.Capability `json:"addCapabilities,omitempty"`
+}
+
+// Pod holds the settings of the pod template of every workload (the
+// Deployments, or the Rollout), passed through as Kubernetes defines them.
+type Pod struct {
+	// Annotations of the pods, such as Istio sidecar settings. The key
+	// slipway.dev/config-hash is slipway's own.
+	// Example: {sidecar.istio.io/proxyCPU: 100m}
+	Annotations map[string]string `json:"annotations,omitempty"`
+	// NodeSelector keeps the pods on nodes with these labels.
+	// Example: {node-pool: general}
+	NodeSelector map[string]string `json:"nodeSelector,omitempty"`
+	// Tolerations let the pods run on tainted nodes (core/v1 Toleration).
+	// Example: [{key: dedicated, operator: Equal, value: web, effect: NoSchedule}]
+	Tolerations []corev1.Toleration `json:"tolerations,omitempty"`
+	// Affinity is the pods' node and pod (anti-)affinity (core/v1 Affinity).
+	Affinity *corev1.Affinity `json:"affinity,omitempty"`
+	// TopologySpreadConstraints spread the pods over nodes or zones (core/v1
+	// TopologySpreadConstraint). A constraint without labelSelector counts
+	// the pods of the app (app.kubernetes.io/name: <name>). Without any, the
+	// cluster's default spreading applies.
+	// Example: [{maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: ScheduleAnyway}]
+	TopologySpreadConstraints []corev1.TopologySpreadConstraint `json:"topologySpreadConstraints,omitempty"`
+	// PriorityClassName names the PriorityClass of the pods.
+	PriorityClassName string `json:"priorityClassName,omitempty"`
+	// ImagePullSecrets name the Secrets, in the App's namespace, holding
+	// credentials for the image registry.
+	// Example: [registry-credentials]
+	ImagePullSecrets []string `json:"imagePullSecrets,omitempty"`
+	// TerminationGracePeriodSeconds is how long a pod may take to stop after
+	// SIGTERM before it is killed; Kubernetes' default is 30.
+	TerminationGracePeriodSeconds *int64 `json:"terminationGracePeriodSeconds,omitempty"`
 }
 
 // Service sets how the stable Service is exposed. The canary Service, which

@@ -37,6 +37,7 @@ func validateApp(app *App) []FieldError {
 	v.serviceAccount(s.ServiceAccount, p.Child("serviceAccount"))
 	v.probes(s, p.Child("probes"))
 	v.security(s.Security, p.Child("security"))
+	v.pod(s.Pod, p.Child("pod"))
 	v.service(s.Service, p.Child("service"))
 	v.monitoring(s, p.Child("monitoring"))
 	return v.errs
@@ -644,6 +645,77 @@ func (v *validator) security(sec *Security, path *field.Path) {
 		if string(c) != strings.ToUpper(string(c)) || strings.HasPrefix(string(c), "CAP_") || c == "" {
 			v.add(path.Child("addCapabilities").Index(i), "%q must be a capability name such as NET_BIND_SERVICE (upper case, without CAP_)", c)
 		}
+	}
+}
+
+// AnnotationConfigHash is the pod annotation that rolls the pods when the
+// config changes; an App may not set it.
+const AnnotationConfigHash = "slipway.dev/config-hash"
+
+// pod checks the pod settings where the API server would refuse them, so
+// that a mistake shows here and not at sync time; affinity is checked for
+// its fields and types only.
+func (v *validator) pod(pod *Pod, path *field.Path) {
+	if pod == nil {
+		return
+	}
+	for _, k := range slices.Sorted(maps.Keys(pod.Annotations)) {
+		v.messages(path.Child("annotations"), k, validation.IsQualifiedName(k))
+		if k == AnnotationConfigHash {
+			v.add(path.Child("annotations").Key(k), "is set by slipway from the config's content")
+		}
+	}
+	v.labels(pod.NodeSelector, path.Child("nodeSelector"))
+	for i, t := range pod.Tolerations {
+		p := path.Child("tolerations").Index(i)
+		if t.Key != "" {
+			v.messages(p.Child("key"), t.Key, validation.IsQualifiedName(t.Key))
+		}
+		if t.Operator != "" { // empty means Equal
+			v.oneOf(p.Child("operator"), string(t.Operator), string(corev1.TolerationOpEqual), string(corev1.TolerationOpExists))
+		}
+		switch {
+		case t.Key == "" && t.Operator != corev1.TolerationOpExists:
+			v.add(p.Child("operator"), "must be Exists when key is empty (which tolerates every taint)")
+		case t.Operator == corev1.TolerationOpExists && t.Value != "":
+			v.add(p.Child("value"), "must be empty with operator Exists")
+		}
+		if t.Effect != "" { // empty matches every effect
+			v.oneOf(p.Child("effect"), string(t.Effect), string(corev1.TaintEffectNoSchedule), string(corev1.TaintEffectPreferNoSchedule), string(corev1.TaintEffectNoExecute))
+		}
+		if t.TolerationSeconds != nil && t.Effect != corev1.TaintEffectNoExecute {
+			v.add(p.Child("tolerationSeconds"), "applies to effect NoExecute only")
+		}
+	}
+	for i, c := range pod.TopologySpreadConstraints {
+		p := path.Child("topologySpreadConstraints").Index(i)
+		if c.MaxSkew < 1 {
+			v.add(p.Child("maxSkew"), "must be at least 1, got %d", c.MaxSkew)
+		}
+		if v.required(p.Child("topologyKey"), c.TopologyKey) {
+			v.messages(p.Child("topologyKey"), c.TopologyKey, validation.IsQualifiedName(c.TopologyKey))
+		}
+		v.oneOf(p.Child("whenUnsatisfiable"), string(c.WhenUnsatisfiable), string(corev1.DoNotSchedule), string(corev1.ScheduleAnyway))
+		if c.MinDomains != nil && (*c.MinDomains < 1 || c.WhenUnsatisfiable != corev1.DoNotSchedule) {
+			v.add(p.Child("minDomains"), "must be at least 1, with whenUnsatisfiable DoNotSchedule")
+		}
+	}
+	if pod.PriorityClassName != "" {
+		v.messages(path.Child("priorityClassName"), pod.PriorityClassName, validation.IsDNS1123Subdomain(pod.PriorityClassName))
+	}
+	seen := map[string]bool{}
+	for i, name := range pod.ImagePullSecrets {
+		p := path.Child("imagePullSecrets").Index(i)
+		if v.required(p, name) {
+			v.messages(p, name, validation.IsDNS1123Subdomain(name))
+		}
+		if seen[name] {
+			v.add(p, "%q is listed twice", name)
+		}
+		seen[name] = true
+	}
+	if g := pod.TerminationGracePeriodSeconds; g != nil && *g < 0 {
+		v.add(path.Child("terminationGracePeriodSeconds"), "must not be negative, got %d", *g)
 	}
 }
 
