@@ -37,39 +37,34 @@ func TestSafePlain(t *testing.T) {
 		}
 	}
 	build("", 3)
-	checked := 0
-	for _, s := range append(strs, words...) {
-		if !safePlain(s) {
-			continue
-		}
-		checked++
-		for _, asKey := range []bool{false, true} {
-			if got := encodeScalar(&yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagString, Value: s}, asKey); got != s {
-				t.Errorf("safePlain(%q) but yaml.v3 writes %q (as key: %v)", s, got, asKey)
-			}
-		}
-	}
-	if checked < 500 {
-		t.Fatalf("only %d strings checked", checked)
-	}
+	checkShortcut(t, "safePlain", safePlain, yaml.NodeTagString, append(strs, words...), 500)
 }
 
 // TestDecimal checks the integer shortcut against yaml.v3.
 func TestDecimal(t *testing.T) {
+	ints := []string{"0", "7", "-7", "42", "8080", "-0", "00", "07", "+7", "1e3", "0x1f", "1_000", "4.0", "", "-", "999999999999999999", "99999999999999999999"}
+	checkShortcut(t, "decimal", decimal, yaml.NodeTagInt, ints, 5)
+}
+
+// checkShortcut checks that yaml.v3 writes every value the shortcut
+// accepts as it is, as a key and as a value, and that at least min values
+// were accepted.
+func checkShortcut(t *testing.T, name string, shortcut func(string) bool, tag string, values []string, min int) {
+	t.Helper()
 	checked := 0
-	for _, s := range []string{"0", "7", "-7", "42", "8080", "-0", "00", "07", "+7", "1e3", "0x1f", "1_000", "4.0", "", "-", "999999999999999999", "99999999999999999999"} {
-		if !decimal(s) {
+	for _, s := range values {
+		if !shortcut(s) {
 			continue
 		}
 		checked++
 		for _, asKey := range []bool{false, true} {
-			if got := encodeScalar(&yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagInt, Value: s}, asKey); got != s {
-				t.Errorf("decimal(%q) but yaml.v3 writes %q (as key: %v)", s, got, asKey)
+			if got := encodeScalar(&yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: s}, asKey); got != s {
+				t.Errorf("%s(%q) but yaml.v3 writes %q (as key: %v)", name, s, got, asKey)
 			}
 		}
 	}
-	if checked < 5 {
-		t.Fatalf("only %d integers checked", checked)
+	if checked < min {
+		t.Fatalf("%s accepted only %d values", name, checked)
 	}
 }
 
