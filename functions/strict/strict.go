@@ -10,10 +10,12 @@ import (
 	"maps"
 	"math"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/util/intstr"
@@ -278,14 +280,24 @@ func asInt64(v any) (int64, bool) {
 	return 0, false
 }
 
-// describe names the YAML type of a value, with the value when it is short.
+// numberOrBoolean matches the strings that YAML would read as a number or
+// a boolean without their quotes.
+var numberOrBoolean = regexp.MustCompile(`^([-+]?[0-9][0-9_.eE+-]{0,19}|(?i:true|false|yes|no|on|off))$`)
+
+// describe names the YAML type of a value. It shows a string only when it
+// reads as a number or a boolean (the usual mistake: a quoted 8080 or
+// "true"): any other string may be a secret typed into the wrong field, and
+// errors end up in CI and Argo CD logs.
 func describe(v any) string {
 	switch x := v.(type) {
 	case string:
-		if len(x) > 40 {
-			x = x[:40] + "..."
+		if numberOrBoolean.MatchString(x) {
+			return fmt.Sprintf("string %q", x)
 		}
-		return fmt.Sprintf("string %q", x)
+		if n := utf8.RuneCountInString(x); n != 1 {
+			return fmt.Sprintf("a string (%d characters, not shown)", n)
+		}
+		return "a string (1 character, not shown)"
 	case bool:
 		return fmt.Sprintf("boolean %v", x)
 	case int, int64, uint64, float64, json.Number:

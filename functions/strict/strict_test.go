@@ -32,7 +32,11 @@ func TestCheck(t *testing.T) {
 		{`{replicas: "2"}`, `replicas: must be an integer, got string "2"`},
 		{`{replicas: 4294967296}`, `replicas: integer 4294967296 is out of range`},
 		{`{replicas: 1.5}`, `replicas: must be an integer, got number 1.5`},
-		{`{tags: x}`, `tags: must be a list, got string "x"`},
+		{`{tags: x}`, `tags: must be a list, got a string (1 character, not shown)`},
+		// A string that is not a number or a boolean may be a secret typed
+		// into the wrong field: errors never show it.
+		{`{tags: "hunter2 AKIAIOSFODNN7EXAMPLE"}`, `tags: must be a list, got a string (28 characters, not shown)`},
+		{`{replicas: "1e3"}`, `replicas: must be an integer, got string "1e3"`},
 		{`{labels: {a: 1}}`, `labels[a]: must be a string, got number 1`},
 		{`{port: [1]}`, `port: must be an integer or a string, got a list of 1 items`},
 		{`{limits: {cpu: lots}}`, `limits[cpu]: "lots" is not a quantity (such as 100m, 0.5 or 1Gi)`},
