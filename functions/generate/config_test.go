@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -112,5 +113,32 @@ func TestRenderIsIdempotent(t *testing.T) {
 	}
 	if a, b := string(Encode(t, first)), string(Encode(t, second)); a != b {
 		t.Fatalf("a second rendering changed the output:\n%s\n---\n%s", a, b)
+	}
+}
+
+// kpt passes the package's files as items with their paths: an App or
+// Platform file without local-config gets a warning on its file, since kpt
+// live apply would send it to the cluster; a marked one and an App that came
+// from no file (a pipe, kustomize) get none.
+func TestUnmarkedSourcesWarning(t *testing.T) {
+	item := func(name, annotations string) *yaml.RNode {
+		return yaml.MustParse("apiVersion: slipway.dev/v1alpha1\nkind: App\nmetadata:\n  name: " + name +
+			"\n  namespace: demo\n  annotations:\n" + annotations + "spec:\n  image: registry.example.com/" + name + ":1.0.0\n")
+	}
+	rl := &framework.ResourceList{Items: []*yaml.RNode{
+		item("unmarked", "    config.kubernetes.io/path: apps/unmarked.yaml\n    internal.config.kubernetes.io/path: apps/unmarked.yaml\n"),
+		item("marked", "    config.kubernetes.io/path: apps/marked.yaml\n    config.kubernetes.io/local-config: \"true\"\n"),
+		item("piped", "    team: web\n"),
+	}}
+	if err := (Processor{}).Process(rl); err != nil {
+		t.Fatal(err)
+	}
+	if len(rl.Results) != 1 {
+		t.Fatalf("want 1 result, got %d:\n%s", len(rl.Results), rl.Results.Error())
+	}
+	r := rl.Results[0]
+	if r.Severity != framework.Warning || r.ResourceRef.Name != "unmarked" || r.File == nil || r.File.Path != "apps/unmarked.yaml" ||
+		r.Field == nil || r.Field.Path != "metadata.annotations" || !strings.Contains(r.Message, "local-config") {
+		t.Errorf("unexpected result: %+v", r)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
+	"sigs.k8s.io/kustomize/kyaml/kio/filters"
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
@@ -44,7 +45,35 @@ func (p Processor) Process(rl *framework.ResourceList) error {
 		return results
 	}
 	rl.Items = out
+	rl.Results = append(rl.Results, unmarkedSources(out)...)
 	return nil
+}
+
+// unmarkedSources warns of every App and Platform of a package file (kpt
+// passes items with their file) that is not annotated
+// config.kubernetes.io/local-config: "true": kpt live apply would send it to
+// the cluster, which serves no such kind. kustomize marks a generator's
+// config itself, and Argo CD's plugin leaves Apps out.
+func unmarkedSources(items []*yaml.RNode) framework.Results {
+	var results framework.Results
+	for _, item := range items {
+		file, index, _ := kioutil.GetFileAnnotations(item)
+		if file == "" || !strings.HasPrefix(item.GetApiVersion(), v1alpha1.Group+"/") || item.GetAnnotations()[filters.LocalConfigAnnotation] == "true" {
+			continue
+		}
+		r := &framework.Result{
+			Severity: framework.Warning,
+			Message: fmt.Sprintf("not annotated %s: \"true\": kpt live apply would send this %s to the cluster, which has no such kind",
+				filters.LocalConfigAnnotation, item.GetKind()),
+			ResourceRef: &yaml.ResourceIdentifier{TypeMeta: yaml.TypeMeta{APIVersion: item.GetApiVersion(), Kind: item.GetKind()},
+				NameMeta: yaml.NameMeta{Name: item.GetName(), Namespace: item.GetNamespace()}},
+			Field: &framework.Field{Path: "metadata.annotations"},
+			File:  &framework.File{Path: file},
+		}
+		r.File.Index, _ = strconv.Atoi(index)
+		results = append(results, r)
+	}
+	return results
 }
 
 // Render returns the items with every App rendered, or, if any problem is
