@@ -7,9 +7,10 @@ import (
 	"io"
 	"sync"
 
-	"github.com/slipway-dev/slipway/functions/internal/parallel"
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/slipway-dev/slipway/functions/internal/parallel"
 )
 
 // writeResourceList writes the items wrapped in a ResourceList, byte for
