@@ -123,6 +123,13 @@ func App(seed uint64, i int) map[string]any {
 	if r.IntN(4) == 0 {
 		spec["config"] = map[string]any{"data": map[string]any{"app.yaml": "level: info\n", "features.json": `{"beta": false}`}, "mountPath": "/etc/" + word}
 	}
+	if r.IntN(4) == 0 {
+		spec["pod"] = map[string]any{
+			"nodeSelector":              map[string]any{"node-pool": pick(r, []string{"general", "memory", "compute"})},
+			"tolerations":               []any{map[string]any{"key": "dedicated", "operator": "Equal", "value": word, "effect": "NoSchedule"}},
+			"topologySpreadConstraints": []any{map[string]any{"maxSkew": 1, "topologyKey": "topology.kubernetes.io/zone", "whenUnsatisfiable": "ScheduleAnyway"}},
+		}
+	}
 	return map[string]any{"apiVersion": "slipway.dev/v1alpha1", "kind": "App", "metadata": meta, "spec": spec}
 }
 
