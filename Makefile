@@ -24,6 +24,10 @@ test: ## Run the unit, golden and eject tests (the eject tests run the pinned ku
 	hack/install-tools.sh kustomize
 	go test ./...
 
+.PHONY: race
+race: ## Run the tests of the packages that render and write on every CPU under the race detector.
+	go test -race ./functions/krm ./functions/generate ./functions/manifests
+
 .PHONY: golden
 golden: ## Rewrite the golden files from the current output (UPDATE=1 hack/e2e.sh does the examples'); review the diff.
 	go test ./... -update
