@@ -66,5 +66,5 @@ fuzz: ## Run every fuzz target for FUZZTIME each (default 30s).
 	hack/fuzz.sh $${FUZZTIME:-30s}
 
 .PHONY: verify
-verify: ## Everything CI runs (.ci/run): lint, test, e2e, lint-manifests, a fuzz smoke.
+verify: ## Everything CI runs (.ci/run): lint, test, race, e2e, lint-manifests, a fuzz smoke.
 	bash .ci/run
