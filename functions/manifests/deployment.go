@@ -5,11 +5,13 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"maps"
+	"strings"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/slipway-dev/slipway/functions/api/v1alpha1"
 )
@@ -99,6 +101,16 @@ func (r *renderer) podTemplate(track, image string) corev1.PodTemplateSpec {
 			ConfigMap: &corev1.ConfigMapVolumeSource{LocalObjectReference: corev1.LocalObjectReference{Name: r.app.Name + SuffixConfig}},
 		}})
 	}
+	for _, es := range s.ExternalSecrets {
+		if es.MountPath == "" {
+			continue
+		}
+		name := secretVolumeName(es.Name)
+		container.VolumeMounts = append(container.VolumeMounts, corev1.VolumeMount{Name: name, MountPath: es.MountPath, ReadOnly: true})
+		volumes = append(volumes, corev1.Volume{Name: name, VolumeSource: corev1.VolumeSource{
+			Secret: &corev1.SecretVolumeSource{SecretName: es.Name},
+		}})
+	}
 	automount := false
 	serviceAccount := ""
 	if sa := s.ServiceAccount; sa != nil {
@@ -125,6 +137,22 @@ func (r *renderer) podTemplate(track, image string) corev1.PodTemplateSpec {
 			TerminationGracePeriodSeconds: pod.TerminationGracePeriodSeconds,
 		},
 	}
+}
+
+// secretVolumeName names the volume of a mounted Secret after it:
+// "secret-<name>", a DNS label. A name with dots, or too long for a label,
+// is shortened and suffixed with a digest of the whole name, so that two
+// Secrets never share a volume.
+func secretVolumeName(secret string) string {
+	const prefix = "secret-"
+	if !strings.Contains(secret, ".") && len(prefix)+len(secret) <= validation.DNS1123LabelMaxLength {
+		return prefix + secret
+	}
+	sum := sha256.Sum256([]byte(secret))
+	digest := hex.EncodeToString(sum[:4])
+	short := strings.ReplaceAll(secret, ".", "-")
+	short = short[:min(len(short), validation.DNS1123LabelMaxLength-len(prefix)-len(digest)-1)]
+	return prefix + strings.TrimRight(short, "-") + "-" + digest
 }
 
 // spread gives each topology spread constraint without a labelSelector one

@@ -269,6 +269,10 @@ type ExternalSecret struct {
 	Template map[string]string `json:"template,omitempty"`
 	// Data are the values to fetch. At least one is required.
 	Data []SecretData `json:"data,omitempty"`
+	// MountPath mounts the target Secret's keys as read-only files in this
+	// directory, for credentials that are files (certificates, key files).
+	// Example: /etc/secrets/db
+	MountPath string `json:"mountPath,omitempty"`
 }
 
 // StoreRef names a SecretStore or ClusterSecretStore.

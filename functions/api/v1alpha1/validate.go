@@ -3,6 +3,7 @@ package v1alpha1
 import (
 	"fmt"
 	"maps"
+	"path"
 	"regexp"
 	"slices"
 	"strings"
@@ -34,6 +35,7 @@ func validateApp(app *App) []FieldError {
 	v.autoscaling(s, p.Child("autoscaling"))
 	v.disruptionBudget(s, p.Child("disruptionBudget"))
 	v.config(s.Config, p.Child("config"))
+	v.mountPaths(s, p)
 	v.serviceAccount(s.ServiceAccount, p.Child("serviceAccount"))
 	v.probes(s, p.Child("probes"))
 	v.security(s.Security, p.Child("security"))
@@ -559,11 +561,39 @@ func (v *validator) config(c *Config, path *field.Path) {
 			v.messages(path.Child("data"), k, validation.IsEnvVarName(k))
 		}
 	}
-	if c.MountPath != "" && !strings.HasPrefix(c.MountPath, "/") {
-		v.add(path.Child("mountPath"), "%q must be an absolute path", c.MountPath)
+}
+
+// mountPaths checks the directories the config and the external secrets are
+// mounted at: absolute, not /tmp (the writable scratch directory), and each
+// used once, as Kubernetes requires of a container's mounts.
+func (v *validator) mountPaths(s *AppSpec, spec *field.Path) {
+	type mount struct {
+		path *field.Path
+		dir  string
 	}
-	if c.MountPath == "/tmp" {
-		v.add(path.Child("mountPath"), "/tmp is the writable scratch directory; mount the config elsewhere")
+	var mounts []mount
+	if s.Config != nil && s.Config.MountPath != "" {
+		mounts = append(mounts, mount{spec.Child("config", "mountPath"), s.Config.MountPath})
+	}
+	for i, es := range s.ExternalSecrets {
+		if es.MountPath != "" {
+			mounts = append(mounts, mount{spec.Child("externalSecrets").Index(i).Child("mountPath"), es.MountPath})
+		}
+	}
+	first := map[string]*field.Path{}
+	for _, m := range mounts {
+		switch dir := path.Clean(m.dir); {
+		case !strings.HasPrefix(m.dir, "/"):
+			v.add(m.path, "%q must be an absolute path", m.dir)
+		case dir == "/tmp":
+			v.add(m.path, "/tmp is the writable scratch directory; mount elsewhere")
+		case dir == "/":
+			v.add(m.path, "cannot be the root directory")
+		case first[dir] != nil:
+			v.add(m.path, "%q is already mounted at %s", m.dir, first[dir])
+		default:
+			first[dir] = m.path
+		}
 	}
 }
 
