@@ -20,28 +20,14 @@ func TestGoldenObjectsWellFormed(t *testing.T) {
 		t.Fatalf("loading the CRDs (the module proxy or the module cache must be reachable): %v", err)
 	}
 	checked := map[string]int{}
-	for _, dir := range golden.Cases(t, "../../../testdata/render") {
-		files, _ := filepath.Glob(filepath.Join(dir, "expected*.yaml"))
-		for _, file := range files {
-			data, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			objects, err := ReadObjects(data)
-			if err != nil {
-				t.Fatalf("%s: %v", file, err)
-			}
-			for _, obj := range objects {
-				if obj.Labels["app.kubernetes.io/managed-by"] != "slipway" {
-					continue
-				}
-				checked[obj.APIVersion+" "+obj.Kind]++
-				for _, msg := range schemas.Check(obj) {
-					t.Errorf("%s: %s: %s", file, obj.ID(), msg)
-				}
+	eachGoldenRendering(t, func(file string, objects []*Object) {
+		for _, obj := range objects {
+			checked[obj.APIVersion+" "+obj.Kind]++
+			for _, msg := range schemas.Check(obj) {
+				t.Errorf("%s: %s: %s", file, obj.ID(), msg)
 			}
 		}
-	}
+	})
 	// Every kind slipway renders is covered by some golden case.
 	for _, kind := range []string{
 		"v1 Service", "v1 ServiceAccount", "v1 ConfigMap", "apps/v1 Deployment",
@@ -57,6 +43,33 @@ func TestGoldenObjectsWellFormed(t *testing.T) {
 		}
 	}
 	t.Logf("checked %v", checked)
+}
+
+// eachGoldenRendering calls fn with the objects slipway rendered in each
+// expected file of every golden case (base and environments); objects passed
+// through from the input are left out.
+func eachGoldenRendering(t *testing.T, fn func(file string, objects []*Object)) {
+	t.Helper()
+	for _, dir := range golden.Cases(t, "../../../testdata/render") {
+		files, _ := filepath.Glob(filepath.Join(dir, "expected*.yaml"))
+		for _, file := range files {
+			data, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			objects, err := ReadObjects(data)
+			if err != nil {
+				t.Fatalf("%s: %v", file, err)
+			}
+			var rendered []*Object
+			for _, obj := range objects {
+				if obj.Labels["app.kubernetes.io/managed-by"] == "slipway" {
+					rendered = append(rendered, obj)
+				}
+			}
+			fn(file, rendered)
+		}
+	}
 }
 
 // TestOracleRejects makes sure the oracle is not a rubber stamp: a typo, a

@@ -2,12 +2,8 @@ package oracle
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/slipway-dev/slipway/functions/internal/golden"
 )
 
 // TestGoldenReferences checks that the rendered objects of every golden
@@ -18,22 +14,11 @@ import (
 // rendered.
 func TestGoldenReferences(t *testing.T) {
 	checked := map[string]int{}
-	for _, dir := range golden.Cases(t, "../../../testdata/render") {
-		files, _ := filepath.Glob(filepath.Join(dir, "expected*.yaml"))
-		for _, file := range files {
-			data, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			objects, err := ReadObjects(data)
-			if err != nil {
-				t.Fatalf("%s: %v", file, err)
-			}
-			for _, problem := range checkReferences(objects, checked) {
-				t.Errorf("%s: %s", file, problem)
-			}
+	eachGoldenRendering(t, func(file string, objects []*Object) {
+		for _, problem := range checkReferences(objects, checked) {
+			t.Errorf("%s: %s", file, problem)
 		}
-	}
+	})
 	for _, ref := range []string{
 		"Service selector", "VirtualService destination", "HTTPRoute backend", "Ingress backend",
 		"HorizontalPodAutoscaler target", "PodDisruptionBudget selector", "ServiceMonitor selector", "PodMonitor selector",
@@ -46,31 +31,29 @@ func TestGoldenReferences(t *testing.T) {
 	t.Logf("checked %v", checked)
 }
 
-// rendered is what one App rendered, by namespace.
-type rendered struct {
-	named   map[string]bool     // "Kind/namespace/name"
-	pods    []map[string]string // pod template labels, "namespace" under "\x00ns"
-	svcs    []map[string]string // Service labels, likewise
-	flagger map[string]bool     // namespaces/names of Flagger Canaries' targets
+// labelled is the labels of a pod template or a Service, with its
+// namespace.
+type labelled struct {
+	ns     string
+	labels map[string]string
 }
 
-func checkReferences(objects []*Object, checked map[string]int) []string {
-	r := rendered{named: map[string]bool{}, flagger: map[string]bool{}}
-	var ours []*Object
-	for _, obj := range objects {
-		if obj.Labels["app.kubernetes.io/managed-by"] != "slipway" {
-			continue
-		}
-		ours = append(ours, obj)
+// checkReferences returns every reference between the rendered objects of
+// one expected file that does not hold.
+func checkReferences(ours []*Object, checked map[string]int) []string {
+	named := map[string]bool{}   // "Kind/namespace/name"
+	flagger := map[string]bool{} // "namespace/name" of the targets of Flagger Canaries
+	var pods, svcs []labelled
+	for _, obj := range ours {
 		ns := str(obj.Doc, "metadata", "namespace")
-		r.named[obj.Kind+"/"+ns+"/"+obj.Name] = true
+		named[obj.Kind+"/"+ns+"/"+obj.Name] = true
 		switch obj.Kind {
 		case "Deployment", "Rollout":
-			r.pods = append(r.pods, withNamespace(strMap(obj.Doc, "spec", "template", "metadata", "labels"), ns))
+			pods = append(pods, labelled{ns, strMap(obj.Doc, "spec", "template", "metadata", "labels")})
 		case "Service":
-			r.svcs = append(r.svcs, withNamespace(obj.Labels, ns))
+			svcs = append(svcs, labelled{ns, obj.Labels})
 		case "Canary":
-			r.flagger[ns+"/"+str(obj.Doc, "spec", "targetRef", "name")] = true
+			flagger[ns+"/"+str(obj.Doc, "spec", "targetRef", "name")] = true
 		}
 	}
 	var problems []string
@@ -79,8 +62,14 @@ func checkReferences(objects []*Object, checked map[string]int) []string {
 	}
 	need := func(obj *Object, ref, kind, ns, name string) {
 		checked[ref]++
-		if !r.named[kind+"/"+ns+"/"+name] {
+		if !named[kind+"/"+ns+"/"+name] {
 			fail(obj, "%s %s/%s is not rendered", kind, ns, name)
+		}
+	}
+	selects := func(obj *Object, ref string, selector map[string]string, sets []labelled, what string) {
+		checked[ref]++
+		if !matchesAny(selector, sets, str(obj.Doc, "metadata", "namespace")) {
+			fail(obj, "its selector matches no rendered %s", what)
 		}
 	}
 	for _, obj := range ours {
@@ -89,14 +78,11 @@ func checkReferences(objects []*Object, checked map[string]int) []string {
 		case "Service":
 			// The canary Service of an App without canary pods selects
 			// nothing on purpose: routing always has both destinations.
-			if obj.Labels["slipway.dev/track"] == "canary" && !r.named["Deployment/"+ns+"/"+strings.TrimSuffix(obj.Name, "-canary")+"-canary"] &&
-				!r.named["Rollout/"+ns+"/"+strings.TrimSuffix(obj.Name, "-canary")] {
+			if obj.Labels["slipway.dev/track"] == "canary" && !named["Deployment/"+ns+"/"+obj.Name] &&
+				!named["Rollout/"+ns+"/"+strings.TrimSuffix(obj.Name, "-canary")] {
 				continue
 			}
-			checked["Service selector"]++
-			if !matchesAny(strMap(obj.Doc, "spec", "selector"), r.pods, ns) {
-				fail(obj, "its selector matches no rendered pod template")
-			}
+			selects(obj, "Service selector", strMap(obj.Doc, "spec", "selector"), pods, "pod template")
 		case "VirtualService":
 			for _, route := range list(obj.Doc, "spec", "http") {
 				for _, dest := range list(route, "route") {
@@ -119,27 +105,17 @@ func checkReferences(objects []*Object, checked map[string]int) []string {
 		case "HorizontalPodAutoscaler":
 			need(obj, "HorizontalPodAutoscaler target", str(obj.Doc, "spec", "scaleTargetRef", "kind"), ns, str(obj.Doc, "spec", "scaleTargetRef", "name"))
 		case "PodDisruptionBudget":
-			selector := strMap(obj.Doc, "spec", "selector", "matchLabels")
-			if r.flagger[ns+"/"+obj.Name] {
+			if flagger[ns+"/"+obj.Name] {
 				continue // it selects the pods of the primary Flagger creates
 			}
-			checked["PodDisruptionBudget selector"]++
-			if !matchesAny(selector, r.pods, ns) {
-				fail(obj, "its selector matches no rendered pod template")
-			}
+			selects(obj, "PodDisruptionBudget selector", strMap(obj.Doc, "spec", "selector", "matchLabels"), pods, "pod template")
 		case "ServiceMonitor":
-			if len(r.flagger) > 0 {
+			if len(flagger) > 0 {
 				continue // it selects the Services Flagger creates
 			}
-			checked["ServiceMonitor selector"]++
-			if !matchesAny(strMap(obj.Doc, "spec", "selector", "matchLabels"), r.svcs, ns) {
-				fail(obj, "its selector matches no rendered Service")
-			}
+			selects(obj, "ServiceMonitor selector", strMap(obj.Doc, "spec", "selector", "matchLabels"), svcs, "Service")
 		case "PodMonitor":
-			checked["PodMonitor selector"]++
-			if !matchesAny(strMap(obj.Doc, "spec", "selector", "matchLabels"), r.pods, ns) {
-				fail(obj, "its selector matches no rendered pod template")
-			}
+			selects(obj, "PodMonitor selector", strMap(obj.Doc, "spec", "selector", "matchLabels"), pods, "pod template")
 		case "Rollout":
 			canary := mapAt(obj.Doc, "spec", "strategy", "canary")
 			need(obj, "Rollout service", "Service", ns, str(canary, "stableService"))
@@ -174,36 +150,27 @@ func checkReferences(objects []*Object, checked map[string]int) []string {
 	return problems
 }
 
-func withNamespace(labels map[string]string, ns string) map[string]string {
-	out := map[string]string{"\x00ns": ns}
-	for k, v := range labels {
-		out[k] = v
-	}
-	return out
-}
-
 // matchesAny reports whether a selector in namespace ns matches any of the
 // label sets.
-func matchesAny(selector map[string]string, sets []map[string]string, ns string) bool {
+func matchesAny(selector map[string]string, sets []labelled, ns string) bool {
 	if len(selector) == 0 {
 		return false
 	}
-	for _, labels := range sets {
-		if labels["\x00ns"] != ns {
-			continue
-		}
-		match := true
-		for k, v := range selector {
-			if labels[k] != v {
-				match = false
-				break
-			}
-		}
-		if match {
+	for _, set := range sets {
+		if set.ns == ns && isSubset(selector, set.labels) {
 			return true
 		}
 	}
 	return false
+}
+
+func isSubset(selector, labels map[string]string) bool {
+	for k, v := range selector {
+		if labels[k] != v {
+			return false
+		}
+	}
+	return true
 }
 
 func mapAt(doc map[string]any, path ...string) map[string]any {
