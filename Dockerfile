@@ -26,26 +26,23 @@ RUN for fn in $FUNCTIONS; do \
 # kpt and kustomize start function containers with --user nobody, and the
 # Argo CD sidecar runs as argocd (999): each needs a passwd entry.
 FROM scratch AS base
+ARG VERSION=dev
+LABEL org.opencontainers.image.source="https://github.com/slipway-dev/slipway" \
+      org.opencontainers.image.version="${VERSION}"
 COPY hack/image/passwd /etc/passwd
 COPY hack/image/group /etc/group
 USER 65532:65532
 
 # The KRM function: a ResourceList on stdin, the rendered one on stdout.
 FROM base AS render
-ARG VERSION=dev
-LABEL org.opencontainers.image.title="slipway-render" \
-      org.opencontainers.image.source="https://github.com/slipway-dev/slipway" \
-      org.opencontainers.image.version="${VERSION}"
+LABEL org.opencontainers.image.title="slipway-render"
 COPY --from=build /out/slipway-render /usr/local/bin/slipway-render
 ENTRYPOINT ["/usr/local/bin/slipway-render"]
 
 # App to plain kustomize trees, as a KRM function (no arguments) or a
 # command (podman run -v ...: slipway-eject -o DIR FILE...).
 FROM base AS eject
-ARG VERSION=dev
-LABEL org.opencontainers.image.title="slipway-eject" \
-      org.opencontainers.image.source="https://github.com/slipway-dev/slipway" \
-      org.opencontainers.image.version="${VERSION}"
+LABEL org.opencontainers.image.title="slipway-eject"
 COPY --from=build /out/slipway-eject /usr/local/bin/slipway-eject
 ENTRYPOINT ["/usr/local/bin/slipway-eject"]
 
@@ -53,9 +50,6 @@ ENTRYPOINT ["/usr/local/bin/slipway-eject"]
 # entrypoint with argocd-cmp-server, which calls
 # /usr/local/bin/slipway-argocd-cmp as plugin.yaml says.
 FROM base AS argocd-cmp
-ARG VERSION=dev
-LABEL org.opencontainers.image.title="slipway-argocd-cmp" \
-      org.opencontainers.image.source="https://github.com/slipway-dev/slipway" \
-      org.opencontainers.image.version="${VERSION}"
+LABEL org.opencontainers.image.title="slipway-argocd-cmp"
 COPY --from=build /out/slipway-argocd-cmp /usr/local/bin/slipway-argocd-cmp
 ENTRYPOINT ["/usr/local/bin/slipway-argocd-cmp"]

@@ -7,8 +7,6 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -231,8 +229,8 @@ type mappingKey struct {
 // makes rendering safe on several goroutines): it saves about a third of the
 // memory a large rendering holds.
 func keyNode(k string) mappingKey {
-	if key, ok := keyNodes.Load(k); ok {
-		return key.(mappingKey)
+	if key, ok := keyNodes.load(k); ok {
+		return key
 	}
 	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagString, Value: k}
 	if yaml11NonString(k) {
@@ -242,21 +240,14 @@ func keyNode(k string) mappingKey {
 	if rank, known := yaml.FieldOrder[k]; known {
 		key.rank = rank
 	}
-	if keyNodesSize.Add(1) <= maxKeyNodes {
-		keyNodes.Store(k, key)
-	}
+	keyNodes.store(k, key)
 	return key
 }
 
-var (
-	keyNodes     sync.Map // string -> mappingKey
-	keyNodesSize atomic.Int64
-)
+var keyNodes = boundedCache[mappingKey]{max: 1 << 16}
 
 // unknownField ranks the keys kyaml does not order after those it does.
 const unknownField = math.MaxInt
-
-const maxKeyNodes = 1 << 16
 
 // sortFields orders the keys of a mapping node by their ranks (one per
 // key): the fields kyaml knows in its order, then the others in the order

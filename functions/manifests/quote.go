@@ -1,9 +1,6 @@
 package manifests
 
 import (
-	"sync"
-	"sync/atomic"
-
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -38,22 +35,15 @@ func yaml11NonString(value string) bool {
 	if plainString(value) {
 		return false
 	}
-	if v, ok := nonStringCache.Load(value); ok {
-		return v.(bool)
+	if v, ok := nonStringCache.load(value); ok {
+		return v
 	}
 	v := yaml.IsValueNonString(value)
-	if nonStringCacheSize.Add(1) <= maxNonStringCache {
-		nonStringCache.Store(value, v)
-	}
+	nonStringCache.store(value, v)
 	return v
 }
 
-var (
-	nonStringCache     sync.Map // string -> bool
-	nonStringCacheSize atomic.Int64
-)
-
-const maxNonStringCache = 1 << 16
+var nonStringCache = boundedCache[bool]{max: 1 << 16}
 
 // plainString reports whether a YAML 1.1 parser reads value as a string for
 // certain: it is made of letters, digits and "/._-" only, so it cannot be a
