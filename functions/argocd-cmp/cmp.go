@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/kio"
-	"sigs.k8s.io/kustomize/kyaml/kio/filters"
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
@@ -79,7 +78,7 @@ func render(dir string, opts generate.Options) ([]byte, string, error) {
 	}
 	apps := 0
 	for _, item := range items {
-		if isSlipway(item) && item.GetKind() == v1alpha1.KindApp {
+		if v1alpha1.InGroup(item.GetApiVersion()) && item.GetKind() == v1alpha1.KindApp {
 			apps++
 		}
 	}
@@ -98,7 +97,7 @@ func render(dir string, opts generate.Options) ([]byte, string, error) {
 	}
 	var out []*yaml.RNode
 	for _, obj := range rendered {
-		if isSlipway(obj) || isLocalConfig(obj) {
+		if v1alpha1.InGroup(obj.GetApiVersion()) || krm.IsLocalConfig(obj) {
 			continue
 		}
 		if err := clearInternalAnnotations(obj); err != nil {
@@ -152,7 +151,7 @@ func holdsApp(data []byte) bool {
 		return bytes.Contains(data, []byte(v1alpha1.Group+"/"))
 	}
 	for _, n := range nodes {
-		if isSlipway(n) && n.GetKind() == v1alpha1.KindApp {
+		if v1alpha1.InGroup(n.GetApiVersion()) && n.GetKind() == v1alpha1.KindApp {
 			return true
 		}
 	}
@@ -198,14 +197,6 @@ func readDir(dir string) ([]*yaml.RNode, error) {
 		items = append(items, nodes...)
 	}
 	return items, nil
-}
-
-func isSlipway(n *yaml.RNode) bool {
-	return strings.HasPrefix(n.GetApiVersion(), v1alpha1.Group+"/")
-}
-
-func isLocalConfig(n *yaml.RNode) bool {
-	return n.GetAnnotations()[filters.LocalConfigAnnotation] == "true"
 }
 
 // clearInternalAnnotations removes the file and index annotations set on

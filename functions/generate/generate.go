@@ -10,7 +10,6 @@ import (
 	"slices"
 	"sort"
 	"strconv"
-	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/kio/filters"
@@ -58,7 +57,7 @@ func unmarkedSources(items []*yaml.RNode) framework.Results {
 	var results framework.Results
 	for _, item := range items {
 		file, index, _ := kioutil.GetFileAnnotations(item)
-		if file == "" || !strings.HasPrefix(item.GetApiVersion(), v1alpha1.Group+"/") || item.GetAnnotations()[filters.LocalConfigAnnotation] == "true" {
+		if file == "" || !v1alpha1.InGroup(item.GetApiVersion()) || krm.IsLocalConfig(item) {
 			continue
 		}
 		r := &framework.Result{
@@ -291,8 +290,7 @@ func read(items []*yaml.RNode, config *yaml.RNode, opts *Options) (*input, frame
 		if meta.Labels[manifests.LabelManagedBy] == manifests.ManagedBy {
 			continue // rendered earlier: replaced by this rendering
 		}
-		group, _, _ := strings.Cut(meta.APIVersion, "/")
-		if group != v1alpha1.Group {
+		if !v1alpha1.InGroup(meta.APIVersion) {
 			in.passThrough = append(in.passThrough, item)
 			continue
 		}

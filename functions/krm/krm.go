@@ -11,6 +11,7 @@ import (
 
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/kio"
+	"sigs.k8s.io/kustomize/kyaml/kio/filters"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -131,6 +132,13 @@ func withFileAnnotations(items []*yaml.RNode) []*yaml.RNode {
 		}
 	}
 	return out
+}
+
+// IsLocalConfig reports whether an object is marked
+// config.kubernetes.io/local-config: "true": configuration of the
+// package or build, which kpt and kustomize never apply to a cluster.
+func IsLocalConfig(n *yaml.RNode) bool {
+	return n.GetAnnotations()[filters.LocalConfigAnnotation] == "true"
 }
 
 // IsClientAnnotation reports whether an annotation key is one that kpt or

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
+	"sigs.k8s.io/kustomize/kyaml/kio/filters"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/slipway-dev/slipway/functions/generate"
@@ -116,8 +117,8 @@ func newKustomization(name, app string) *kustomization {
 		APIVersion: "kustomize.config.k8s.io/v1beta1",
 		Kind:       "Kustomization",
 		Metadata: kustomizationMeta{Name: name, Annotations: map[string]string{
-			AnnotationEjectedFrom:               "App " + app,
-			"config.kubernetes.io/local-config": "true",
+			AnnotationEjectedFrom:         "App " + app,
+			filters.LocalConfigAnnotation: "true",
 		}},
 	}
 }

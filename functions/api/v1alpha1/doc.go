@@ -6,6 +6,8 @@
 // generated from them (make docs) and a test fails when the two drift.
 package v1alpha1
 
+import "strings"
+
 const (
 	// Group is the API group of every slipway kind.
 	Group = "slipway.dev"
@@ -18,3 +20,10 @@ const (
 	// KindPlatform is the kind of a Platform.
 	KindPlatform = "Platform"
 )
+
+// InGroup reports whether an apiVersion is of the slipway group, whatever
+// its version.
+func InGroup(apiVersion string) bool {
+	group, _, _ := strings.Cut(apiVersion, "/")
+	return group == Group
+}
