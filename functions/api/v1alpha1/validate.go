@@ -435,6 +435,13 @@ func (v *validator) externalSecrets(secrets []ExternalSecret, path *field.Path) 
 		}
 		v.oneOf(p.Child("creationPolicy"), es.CreationPolicy, "Owner", "Orphan", "Merge", "None")
 		v.oneOf(p.Child("deletionPolicy"), es.DeletionPolicy, "Retain", "Delete", "Merge")
+		// External Secrets' admission webhook refuses these pairs.
+		switch {
+		case es.DeletionPolicy == "Delete" && (es.CreationPolicy == "Merge" || es.CreationPolicy == "None"):
+			v.add(p.Child("deletionPolicy"), "Delete needs creationPolicy Owner: with %s the Secret is not the ExternalSecret's to delete", es.CreationPolicy)
+		case es.DeletionPolicy == "Merge" && es.CreationPolicy == "None":
+			v.add(p.Child("deletionPolicy"), "Merge cannot be used with creationPolicy None: there is no Secret to merge with")
+		}
 		for _, k := range slices.Sorted(maps.Keys(es.Template)) {
 			v.messages(p.Child("template"), k, validation.IsConfigMapKey(k))
 		}
