@@ -342,14 +342,20 @@ func (v *validator) canary(s *AppSpec, path *field.Path) {
 	}
 	switch c.Controller {
 	case CanaryControllerNone:
-		if c.Weight != nil && *c.Weight > 0 && c.Image == "" {
-			v.add(path.Child("weight"), "is %d but no canary image is set: the canary Service would have no endpoints", *c.Weight)
+		// One error for a weight, the first of: out of range (above), no
+		// canary pods to send it to, no route to split.
+		switch w := c.Weight; {
+		case w == nil || *w <= 0 || *w > 100:
+		case c.Image == "":
+			v.add(path.Child("weight"), "is %d but no canary image is set: the canary Service would have no endpoints", *w)
+		case s.Routing == nil:
+			v.add(path.Child("weight"), "is %d but the App has no routing: nothing would split traffic between the stable and canary Services", *w)
 		}
 		if len(c.Steps) > 0 {
 			v.add(path.Child("steps"), "apply to controller argo-rollouts only")
 		}
 		if c.Replicas != nil && c.Image == "" {
-			v.add(path.Child("replicas"), "sizes the canary Deployment, which only a canary image creates")
+			v.add(path.Child("replicas"), "sizes the canary Deployment, which only a canary image creates: set canary.image, or remove replicas")
 		}
 	case CanaryControllerArgoRollouts:
 		if c.Weight != nil && *c.Weight != 0 {
@@ -513,7 +519,7 @@ func (v *validator) autoscaling(s *AppSpec, path *field.Path) {
 				continue
 			}
 		}
-		v.add(path.Child(t.field), "needs resources.requests.%s (from the App or the Platform): utilization is measured against the request", t.resource)
+		v.add(path.Child(t.field), "needs spec.resources.requests.%s (from the App or the Platform): utilization is measured against the request", t.resource)
 	}
 }
 
@@ -734,7 +740,7 @@ func (v *validator) pod(pod *Pod, path *field.Path) {
 		}
 		v.oneOf(p.Child("whenUnsatisfiable"), string(c.WhenUnsatisfiable), string(corev1.DoNotSchedule), string(corev1.ScheduleAnyway))
 		if c.MinDomains != nil && (*c.MinDomains < 1 || c.WhenUnsatisfiable != corev1.DoNotSchedule) {
-			v.add(p.Child("minDomains"), "must be at least 1, with whenUnsatisfiable DoNotSchedule")
+			v.add(p.Child("minDomains"), "applies with whenUnsatisfiable DoNotSchedule only, and must be at least 1")
 		}
 	}
 	if pod.PriorityClassName != "" {
@@ -747,7 +753,7 @@ func (v *validator) pod(pod *Pod, path *field.Path) {
 			v.messages(p, name, validation.IsDNS1123Subdomain(name))
 		}
 		if seen[name] {
-			v.add(p, "%q is listed twice", name)
+			v.add(p, "%q is duplicated", name)
 		}
 		seen[name] = true
 	}

@@ -105,6 +105,9 @@ func App(seed uint64, i int) map[string]any {
 	switch n := r.IntN(10); {
 	case n < 3:
 		weight := r.IntN(101)
+		if !routed {
+			weight = 0 // without routing nothing splits traffic
+		}
 		spec["canary"] = map[string]any{"weight": weight, "image": fmt.Sprintf("registry.example.com/%s:2.0.%d", word, r.IntN(10)), "replicas": 1 + r.IntN(2)}
 	case n < 5:
 		spec["canary"] = map[string]any{"weight": 0}
