@@ -55,13 +55,17 @@ func execute(p framework.ResourceListProcessor, data []byte, out *bytes.Buffer) 
 		return nil, fmt.Errorf("failed to read ResourceList input: %w", err)
 	}
 	rl.FunctionConfig = rw.FunctionConfig
-	if len(rl.Items) == 0 && rw.WrappingKind != "" {
+	limitsErr := CheckLimits(rl.Items, rl.FunctionConfig)
+	// kyaml reads an "items" that is not a list as no items, or as the
+	// entries of a map: say what is wrong with the field itself. It costs a
+	// second parse, so it is done only when something is already wrong.
+	if (len(rl.Items) == 0 || limitsErr != nil) && rw.WrappingKind != "" {
 		if err := checkItemsField(data); err != nil {
 			return nil, err
 		}
 	}
-	if err := CheckLimits(rl.Items, rl.FunctionConfig); err != nil {
-		return nil, err
+	if limitsErr != nil {
+		return nil, limitsErr
 	}
 	// Items from kpt and kustomize carry file annotations, in a legacy and a
 	// current form that must be kept in step; a plain ResourceList has none,
