@@ -84,11 +84,16 @@ func (v *validator) nonNegative(n *int32, path *field.Path) {
 func (v *validator) metadata(app *App) {
 	meta := field.NewPath("metadata")
 	if v.required(meta.Child("name"), app.Name) {
-		v.messages(meta.Child("name"), app.Name, validation.IsDNS1035Label(app.Name))
+		// A name too long gets one error, this one, not also the upstream
+		// check's own (63 characters), and does not repeat a name that long.
 		if len(app.Name) > MaxNameLength {
-			v.add(meta.Child("name"), "%q is %d characters long; at most %d are allowed, so that %q is a valid name",
-				app.Name, len(app.Name), MaxNameLength, app.Name+"-canary")
+			v.add(meta.Child("name"), "is %d characters long; at most %d are allowed, so that the name with \"-canary\" appended is still a valid name",
+				len(app.Name), MaxNameLength)
 		}
+		msgs := slices.DeleteFunc(validation.IsDNS1035Label(app.Name), func(msg string) bool {
+			return msg == validation.MaxLenError(validation.DNS1035LabelMaxLength)
+		})
+		v.messages(meta.Child("name"), app.Name, msgs)
 	}
 	if app.Namespace != "" {
 		v.messages(meta.Child("namespace"), app.Namespace, validation.IsDNS1123Label(app.Namespace))
