@@ -284,6 +284,14 @@ func asInt64(v any) (int64, bool) {
 // a boolean without their quotes.
 var numberOrBoolean = regexp.MustCompile(`^([-+]?[0-9][0-9_.eE+-]{0,19}|(?i:true|false|yes|no|on|off))$`)
 
+// count is "1 item", "2 items".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
 // describe names the YAML type of a value. It shows a string only when it
 // reads as a number or a boolean (the usual mistake: a quoted 8080 or
 // "true"): any other string may be a secret typed into the wrong field, and
@@ -294,10 +302,7 @@ func describe(v any) string {
 		if numberOrBoolean.MatchString(x) {
 			return fmt.Sprintf("string %q", x)
 		}
-		if n := utf8.RuneCountInString(x); n != 1 {
-			return fmt.Sprintf("a string (%d characters, not shown)", n)
-		}
-		return "a string (1 character, not shown)"
+		return fmt.Sprintf("a string (%s, not shown)", count(utf8.RuneCountInString(x), "character"))
 	case bool:
 		return fmt.Sprintf("boolean %v", x)
 	case int, int64, uint64, float64, json.Number:
@@ -309,7 +314,7 @@ func describe(v any) string {
 		}
 		return fmt.Sprintf("a map with keys %s", strings.Join(keys, ", "))
 	case []any:
-		return fmt.Sprintf("a list of %d items", len(x))
+		return "a list of " + count(len(x), "item")
 	case time.Time:
 		return fmt.Sprintf("timestamp %s (quote it to make it a string)", x.Format(time.RFC3339))
 	}

@@ -38,10 +38,10 @@ func TestCheck(t *testing.T) {
 		{`{tags: "hunter2 AKIAIOSFODNN7EXAMPLE"}`, `tags: must be a list, got a string (28 characters, not shown)`},
 		{`{replicas: "1e3"}`, `replicas: must be an integer, got string "1e3"`},
 		{`{labels: {a: 1}}`, `labels[a]: must be a string, got number 1`},
-		{`{port: [1]}`, `port: must be an integer or a string, got a list of 1 items`},
+		{`{port: [1]}`, `port: must be an integer or a string, got a list of 1 item`},
 		{`{limits: {cpu: lots}}`, `limits[cpu]: "lots" is not a quantity (such as 100m, 0.5 or 1Gi)`},
 		{`{enabled: "yes"}`, `enabled: must be true or false, got string "yes"`},
-		{`[1]`, `must be a map, got a list of 1 items`},
+		{`[1]`, `must be a map, got a list of 1 item`},
 	} {
 		var doc any
 		if err := yaml.Unmarshal([]byte(tc.doc), &doc); err != nil {
