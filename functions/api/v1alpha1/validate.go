@@ -189,6 +189,9 @@ func (v *validator) env(env []EnvVar, path *field.Path, secrets []ExternalSecret
 			v.add(p, "set exactly one of value, secretKeyRef and configMapKeyRef")
 		}
 		if e.Value != nil {
+			if strings.ContainsRune(*e.Value, 0) {
+				v.add(p.Child("value"), "holds a NUL character, which no process environment can carry: the container would not start")
+			}
 			for _, m := range envRef.FindAllStringSubmatch(*e.Value, -1) {
 				if j, ok := defined[m[1]]; ok && j > i {
 					v.add(p.Child("value"), "refers to $(%s), which is defined later (%s): variables are expanded in order, move it before", m[1], path.Index(j))
