@@ -87,21 +87,42 @@ func inlineName(expr ast.Expr) string {
 }
 
 // splitDoc separates a field comment into its description and its
-// "Default:" and "Example:" lines.
+// "Default:" and "Example:" values. A value runs to the end of the comment
+// or to the next marker, across lines.
 func splitDoc(doc string) (desc, def, example string) {
-	var lines []string
+	var descParts, defParts, exampleParts []string
+	current := &descParts
 	for _, line := range strings.Split(strings.TrimSpace(doc), "\n") {
-		if before, after, found := strings.Cut(line, "Example: "); found {
-			line, example = before, after
-		}
-		if before, after, found := strings.Cut(line, "Default: "); found {
-			line, def = before, after
+		for {
+			i, marker := markerIndex(line)
+			if i < 0 {
+				break
+			}
+			if text := strings.TrimSpace(line[:i]); text != "" {
+				*current = append(*current, text)
+			}
+			current, line = &defParts, line[i+len(marker):]
+			if marker == "Example: " {
+				current = &exampleParts
+			}
 		}
 		if line = strings.TrimSpace(line); line != "" {
-			lines = append(lines, line)
+			*current = append(*current, line)
 		}
 	}
-	return strings.Join(lines, " "), def, example
+	return strings.Join(descParts, " "), strings.Join(defParts, " "), strings.Join(exampleParts, " ")
+}
+
+// markerIndex finds the first "Default: " or "Example: " in a line.
+func markerIndex(line string) (int, string) {
+	d, e := strings.Index(line, "Default: "), strings.Index(line, "Example: ")
+	switch {
+	case d >= 0 && (e < 0 || d < e):
+		return d, "Default: "
+	case e >= 0:
+		return e, "Example: "
+	}
+	return -1, ""
 }
 
 func typeName(expr ast.Expr, known map[string]bool) string {

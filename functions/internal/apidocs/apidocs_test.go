@@ -21,3 +21,17 @@ func TestReferenceUpToDate(t *testing.T) {
 	}
 	golden.Compare(t, "../../../docs/reference.md", []byte(got))
 }
+
+func TestSplitDoc(t *testing.T) {
+	for _, tc := range []struct{ doc, desc, def, example string }{
+		{"Replicas of the app. Default: 1", "Replicas of the app.", "1", ""},
+		{"Target of the CPU. Default: 80 when no\nmemory target is set", "Target of the CPU.", "80 when no memory target is set", ""},
+		{"Hosts to route.\nExample: [a.example.com]", "Hosts to route.", "", "[a.example.com]"},
+		{"Type. Default: ClusterIP\nExample: {type: NodePort,\nnodePort: 30080}", "Type.", "ClusterIP", "{type: NodePort, nodePort: 30080}"},
+	} {
+		desc, def, example := splitDoc(tc.doc)
+		if desc != tc.desc || def != tc.def || example != tc.example {
+			t.Errorf("splitDoc(%q) = %q, %q, %q; want %q, %q, %q", tc.doc, desc, def, example, tc.desc, tc.def, tc.example)
+		}
+	}
+}
