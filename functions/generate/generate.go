@@ -188,7 +188,8 @@ func place(objects []*yaml.RNode, src *source) error {
 type source struct {
 	kind, name, namespace string
 	file                  string
-	index                 int
+	index                 int // in the file
+	item                  int // among the input's items; -1 for the function config
 	doc                   map[string]any
 }
 
@@ -211,7 +212,10 @@ func (s *source) results(errs []v1alpha1.FieldError) framework.Results {
 	return results
 }
 
-// describe names the object as a message prefix: "[file: ]Kind namespace/name".
+// describe names the object for a message about another one: "file: Kind
+// namespace/name", or, when it came from no file, "items[i]: Kind
+// namespace/name" or "function config: ...", since names alone may be the
+// same.
 func (s *source) describe() string {
 	id := s.name
 	if id == "" {
@@ -221,10 +225,13 @@ func (s *source) describe() string {
 		id = s.namespace + "/" + id
 	}
 	d := s.kind + " " + id
-	if s.file != "" {
-		d = s.file + ": " + d
+	switch {
+	case s.file != "":
+		return s.file + ": " + d
+	case s.item < 0:
+		return "function config: " + d
 	}
-	return d
+	return fmt.Sprintf("items[%d]: %s", s.item, d)
 }
 
 // input is a ResourceList sorted out.
@@ -255,6 +262,9 @@ func read(items []*yaml.RNode, config *yaml.RNode, opts *Options) (*input, frame
 	if config != nil && !isEmpty(config) {
 		var res framework.Results
 		fromConfig, res = readConfig(config, opts)
+		if fromConfig != nil {
+			fromConfig.item = -1
+		}
 		results = append(results, res...)
 	}
 	seen := map[string]*source{}
@@ -281,7 +291,7 @@ func read(items []*yaml.RNode, config *yaml.RNode, opts *Options) (*input, frame
 	if fromConfig != nil {
 		add(fromConfig)
 	}
-	for _, item := range items {
+	for i, item := range items {
 		meta, err := item.GetMeta()
 		if err != nil {
 			results = append(results, &framework.Result{Severity: framework.Error, Message: "an input item has no readable metadata: " + err.Error()})
@@ -295,6 +305,9 @@ func read(items []*yaml.RNode, config *yaml.RNode, opts *Options) (*input, frame
 			continue
 		}
 		src, res := newSource(item, meta)
+		if src != nil {
+			src.item = i
+		}
 		if res != nil {
 			results = append(results, res...)
 			continue

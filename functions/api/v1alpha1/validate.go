@@ -287,7 +287,7 @@ func (v *validator) routing(s *AppSpec, path *field.Path) {
 		}
 		if g.TLS != nil {
 			if g.Name != "" {
-				v.add(gp.Child("tls"), "TLS is configured on the gateway; a shared gateway (name) sets its own")
+				v.add(gp.Child("tls"), "applies to a gateway slipway creates: a shared gateway (name) terminates TLS with its own certificates")
 			}
 			v.required(gp.Child("tls", "credentialName"), g.TLS.CredentialName)
 		}
@@ -409,8 +409,11 @@ func (v *validator) canary(s *AppSpec, path *field.Path) {
 			name string
 			n    *int32
 		}{{"threshold", a.Threshold}, {"maxWeight", a.MaxWeight}, {"stepWeight", a.StepWeight}} {
-			if *f.n < 1 || (f.name != "threshold" && *f.n > 100) {
-				v.add(path.Child("analysis", f.name), "out of range: %d", *f.n)
+			switch {
+			case f.name == "threshold" && *f.n < 1:
+				v.add(path.Child("analysis", f.name), "must be at least 1, got %d", *f.n)
+			case f.name != "threshold" && (*f.n < 1 || *f.n > 100):
+				v.add(path.Child("analysis", f.name), "must be between 1 and 100, got %d", *f.n)
 			}
 		}
 	}
