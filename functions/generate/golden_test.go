@@ -20,25 +20,43 @@ import (
 // items with expected.yaml, or the error results with errors.txt. Without a
 // config.yaml, every environment the input defines is rendered too and
 // compared with expected.<environment>.yaml (or errors.<environment>.txt).
+// A golden file no rendering is compared with is an error: it would claim
+// what nothing checks.
 func TestGolden(t *testing.T) {
 	for _, dir := range golden.Cases(t, "../../testdata/render") {
 		t.Run(filepath.Base(dir), func(t *testing.T) {
+			compared := map[string]bool{}
+			defer checkAllCompared(t, dir, compared)
 			items, config := ReadCase(t, dir)
-			if !checkVariant(t, dir, "", items, config, Options{}) || config != nil {
+			if !checkVariant(t, dir, "", items, config, Options{}, compared) || config != nil {
 				return
 			}
 			for _, env := range Environments(t, items) {
 				t.Run(env, func(t *testing.T) {
-					checkVariant(t, dir, "."+env, items, nil, Options{Environment: env})
+					checkVariant(t, dir, "."+env, items, nil, Options{Environment: env}, compared)
 				})
 			}
 		})
 	}
 }
 
-// checkVariant compares one rendering with its golden file and reports
-// whether the rendering succeeded.
-func checkVariant(t *testing.T, dir, suffix string, items []*yaml.RNode, config *yaml.RNode, opts Options) bool {
+// checkAllCompared fails for every golden file of a case that no rendering
+// was compared with.
+func checkAllCompared(t *testing.T, dir string, compared map[string]bool) {
+	t.Helper()
+	for _, pattern := range []string{"expected*.yaml", "errors*.txt"} {
+		files, _ := filepath.Glob(filepath.Join(dir, pattern))
+		for _, file := range files {
+			if !compared[file] {
+				t.Errorf("%s: no rendering is compared with it; remove it", file)
+			}
+		}
+	}
+}
+
+// checkVariant compares one rendering with its golden file, noting it in
+// compared, and reports whether the rendering succeeded.
+func checkVariant(t *testing.T, dir, suffix string, items []*yaml.RNode, config *yaml.RNode, opts Options, compared map[string]bool) bool {
 	t.Helper()
 	out, results := Render(copyNodes(items), config, opts)
 	errorsFile, expectedFile := filepath.Join(dir, "errors"+suffix+".txt"), filepath.Join(dir, "expected"+suffix+".yaml")
@@ -53,12 +71,14 @@ func checkVariant(t *testing.T, dir, suffix string, items []*yaml.RNode, config 
 		for _, r := range results {
 			msgs.WriteString(krm.FormatResult(r) + "\n")
 		}
+		compared[errorsFile] = true
 		golden.Compare(t, errorsFile, []byte(msgs.String()))
 		return false
 	}
 	if results.ExitCode() != 0 {
 		t.Fatalf("rendering failed:\n%s", results.Error())
 	}
+	compared[expectedFile] = true
 	golden.Compare(t, expectedFile, Encode(t, out))
 	return true
 }

@@ -124,10 +124,13 @@ func UnknownEnvironment(environment string, known []string) error {
 }
 
 // checkEnvironments checks each environment section of a document strictly
-// against the spec type it overrides.
+// against the spec type it overrides, and merges it with the base, whatever
+// environment is rendered: a mistake in prod's section shows when dev or the
+// base is rendered too.
 func checkEnvironments(doc map[string]any, specType reflect.Type) []FieldError {
 	spec, _ := doc["spec"].(map[string]any)
 	envs, _ := spec["environments"].(map[string]any)
+	base := baseSpec(spec)
 	var errs []FieldError
 	for _, name := range slices.Sorted(maps.Keys(envs)) {
 		path := environmentsPath.Key(name)
@@ -143,24 +146,34 @@ func checkEnvironments(doc map[string]any, specType reflect.Type) []FieldError {
 		}
 		if _, nested := override["environments"]; nested {
 			errs = append(errs, fieldError(path.Child("environments"), "an environment cannot define environments"))
-			continue
+			override = maps.Clone(override)
+			delete(override, "environments") // and check the rest of the section
 		}
 		cleaned, patchErrs := checkPatches(override, path, "")
-		errs = append(errs, patchErrs...)
-		errs = append(errs, strict.Check(cleaned, specType, path)...)
+		sectionErrs := append(patchErrs, strict.Check(cleaned, specType, path)...)
+		if len(sectionErrs) == 0 {
+			_, sectionErrs = Merge(base, override, path)
+		}
+		errs = append(errs, sectionErrs...)
 	}
 	return errs
 }
 
-// specFor returns the document's spec merged with the environment's section.
-func specFor(doc map[string]any, environment string) (map[string]any, []FieldError) {
-	spec, _ := doc["spec"].(map[string]any)
+// baseSpec is a spec without its environments.
+func baseSpec(spec map[string]any) map[string]any {
 	base := make(map[string]any, len(spec))
 	for k, v := range spec {
 		if k != "environments" {
 			base[k] = v
 		}
 	}
+	return base
+}
+
+// specFor returns the document's spec merged with the environment's section.
+func specFor(doc map[string]any, environment string) (map[string]any, []FieldError) {
+	spec, _ := doc["spec"].(map[string]any)
+	base := baseSpec(spec)
 	envs, _ := spec["environments"].(map[string]any)
 	override, ok := envs[environment].(map[string]any)
 	if environment == "" || !ok {

@@ -86,11 +86,11 @@ func mergeNamedList(base, override []any, nameKey string, path *field.Path, errs
 		switch {
 		case !ok:
 			out = append(out, item)
+		case isDelete(item) && !inherited:
+			*errs = append(*errs, fieldError(path.Index(i), "%s %q: nothing to delete: no inherited item has that %s", nameKey, name, nameKey))
+		case isDelete(item) && deleted[pos]:
+			*errs = append(*errs, fieldError(path.Index(i), "%s %q: already deleted above", nameKey, name))
 		case isDelete(item):
-			if !inherited || deleted[pos] {
-				*errs = append(*errs, fieldError(path.Index(i), "%s %q: nothing to delete: no inherited item has that %s", nameKey, name, nameKey))
-				continue
-			}
 			deleted[pos] = true
 		case inherited && !deleted[pos]:
 			out[pos] = merge(out[pos], item, path.Index(i), "", errs)

@@ -45,6 +45,12 @@ func TestMerge(t *testing.T) {
 			override: `{env: [{name: B, $patch: delete}]}`,
 			err:      `env[0]: name "B": nothing to delete`,
 		},
+		{
+			name:     "deleting twice is an error",
+			base:     `{env: [{name: A, value: "1"}]}`,
+			override: `{env: [{name: A, $patch: delete}, {name: A, $patch: delete}]}`,
+			err:      `env[1]: name "A": already deleted above`,
+		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, errs := Merge(decode(t, tc.base), decode(t, tc.override), nil)
