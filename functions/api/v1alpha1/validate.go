@@ -116,11 +116,23 @@ var imageRef = regexp.MustCompile(`^` +
 	`(?::([\w][\w.-]{0,127}))?` +
 	`(?:@(sha256:[0-9a-f]{64}))?$`)
 
+// maxImageName is the longest image name (registry and repository) the
+// distribution spec allows.
+const maxImageName = 255
+
 func (v *validator) image(image string, path *field.Path, required bool) {
 	if image == "" {
 		if required {
 			v.add(path, "required")
 		}
+		return
+	}
+	name, _, _ := strings.Cut(image, "@")
+	if i := strings.LastIndex(name, ":"); i > strings.LastIndex(name, "/") {
+		name = name[:i] // without the tag
+	}
+	if len(name) > maxImageName {
+		v.add(path, "the image name (before any tag or digest) is %d characters long; registries allow at most %d", len(name), maxImageName)
 		return
 	}
 	m := imageRef.FindStringSubmatch(image)
