@@ -140,7 +140,7 @@ func TestLimits(t *testing.T) {
 		{"deeper than MaxDepth", `^error: input: items\[0\]: nesting is deeper than the limit of 100 levels$`, func() string {
 			return configMap(strings.Repeat("[", krm.MaxDepth+1) + strings.Repeat("]", krm.MaxDepth+1))
 		}},
-		{"deeper than the parser allows", `^error: failed to read ResourceList input: .*exceeded max depth of 10000$`, func() string {
+		{"deeper than the parser allows", `^error: input: .*exceeded max depth of 10000$`, func() string {
 			return configMap(strings.Repeat("[", 10001) + strings.Repeat("]", 10001))
 		}},
 		{"billion laughs", `^error: input: items\[0\]: holds more than the limit of 250000 YAML values`, func() string {

@@ -52,7 +52,8 @@ func execute(p framework.ResourceListProcessor, data []byte, out *bytes.Buffer) 
 	rl := framework.ResourceList{}
 	var err error
 	if rl.Items, err = rw.Read(); err != nil {
-		return nil, fmt.Errorf("failed to read ResourceList input: %w", err)
+		// kyaml prefixes YAML syntax errors with its own error type's name.
+		return nil, fmt.Errorf("input: %s", strings.TrimPrefix(err.Error(), "MalformedYAMLError: "))
 	}
 	rl.FunctionConfig = rw.FunctionConfig
 	limitsErr := CheckLimits(rl.Items, rl.FunctionConfig)
