@@ -390,8 +390,11 @@ func newSource(node *yaml.RNode, meta yaml.ResourceMeta) (*source, framework.Res
 			Detail: fmt.Sprintf("unsupported version %q: this release serves %s", meta.APIVersion, v1alpha1.APIVersion)}})
 	}
 	if meta.Kind != v1alpha1.KindApp && meta.Kind != v1alpha1.KindPlatform {
-		return nil, src.results([]v1alpha1.FieldError{{Path: "kind",
-			Detail: fmt.Sprintf("unknown kind %q: %s serves %s and %s", meta.Kind, v1alpha1.APIVersion, v1alpha1.KindApp, v1alpha1.KindPlatform)}})
+		detail := fmt.Sprintf("%q is not served: %s serves %s and %s", meta.Kind, v1alpha1.APIVersion, v1alpha1.KindApp, v1alpha1.KindPlatform)
+		if meta.Kind == "" {
+			detail = fmt.Sprintf("required: %s serves %s and %s", v1alpha1.APIVersion, v1alpha1.KindApp, v1alpha1.KindPlatform)
+		}
+		return nil, src.results([]v1alpha1.FieldError{{Path: "kind", Detail: detail}})
 	}
 	var doc map[string]any
 	if err := node.YNode().Decode(&doc); err != nil {
