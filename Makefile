@@ -26,7 +26,7 @@ test: ## Run the unit, golden and eject tests (the eject tests run the pinned ku
 
 .PHONY: race
 race: ## Run the tests of the packages that render and write on every CPU under the race detector.
-	go test -race ./functions/krm ./functions/generate ./functions/manifests
+	go test -race ./functions/krm ./functions/encode ./functions/generate ./functions/manifests
 
 .PHONY: golden
 golden: ## Rewrite the golden files from the current output (UPDATE=1 hack/e2e.sh does the examples'); review the diff.

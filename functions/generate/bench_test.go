@@ -10,6 +10,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/slipway-dev/slipway/functions/api/v1alpha1"
+	"github.com/slipway-dev/slipway/functions/encode"
 	"github.com/slipway-dev/slipway/functions/internal/appgen"
 	"github.com/slipway-dev/slipway/functions/krm"
 	"github.com/slipway-dev/slipway/functions/manifests"
@@ -111,7 +112,7 @@ func BenchmarkRender(b *testing.B) {
 func BenchmarkEncode(b *testing.B) {
 	benchEach(b, func(b *testing.B, in *benchInput) {
 		for b.Loop() {
-			if err := krm.WriteResourceList(io.Discard, kio.ResourceListAPIVersion, kio.ResourceListKind, in.rendered, nil, nil); err != nil {
+			if err := encode.WriteResourceList(io.Discard, kio.ResourceListAPIVersion, kio.ResourceListKind, in.rendered, nil, nil); err != nil {
 				b.Fatal(err)
 			}
 		}

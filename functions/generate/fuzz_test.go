@@ -8,6 +8,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
+	"github.com/slipway-dev/slipway/functions/encode"
 	"github.com/slipway-dev/slipway/functions/krm"
 )
 
@@ -49,7 +50,7 @@ func FuzzRender(f *testing.F) {
 			}
 			return
 		}
-		if err := krm.WriteResourceList(io.Discard, kio.ResourceListAPIVersion, kio.ResourceListKind, out, nil, nil); err != nil {
+		if err := encode.WriteResourceList(io.Discard, kio.ResourceListAPIVersion, kio.ResourceListKind, out, nil, nil); err != nil {
 			t.Fatalf("rendered objects cannot be written: %v", err)
 		}
 	})

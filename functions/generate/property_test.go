@@ -9,8 +9,8 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
+	"github.com/slipway-dev/slipway/functions/encode"
 	"github.com/slipway-dev/slipway/functions/internal/appgen"
-	"github.com/slipway-dev/slipway/functions/krm"
 	"github.com/slipway-dev/slipway/functions/manifests"
 )
 
@@ -69,7 +69,7 @@ func rendered(t *testing.T, out []*yaml.RNode) []byte {
 		t.Fatal("the rendering created no objects")
 	}
 	var buf bytes.Buffer
-	if err := krm.WriteResourceList(&buf, kio.ResourceListAPIVersion, kio.ResourceListKind, objs, nil, nil); err != nil {
+	if err := encode.WriteResourceList(&buf, kio.ResourceListAPIVersion, kio.ResourceListKind, objs, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()

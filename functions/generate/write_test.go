@@ -9,9 +9,9 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
+	"github.com/slipway-dev/slipway/functions/encode"
 	"github.com/slipway-dev/slipway/functions/internal/appgen"
 	"github.com/slipway-dev/slipway/functions/internal/golden"
-	"github.com/slipway-dev/slipway/functions/krm"
 )
 
 // TestWriterMatchesByteWriter checks that the function's ResourceList writer,
@@ -52,7 +52,7 @@ func TestWriterMatchesByteWriter(t *testing.T) {
 		if err := (kio.ByteWriter{Writer: &want, WrappingKind: kio.ResourceListKind, WrappingAPIVersion: kio.ResourceListAPIVersion}).Write(copyNodes(items)); err != nil {
 			t.Fatal(err)
 		}
-		if err := krm.WriteResourceList(&got, kio.ResourceListAPIVersion, kio.ResourceListKind, copyNodes(items), nil, nil); err != nil {
+		if err := encode.WriteResourceList(&got, kio.ResourceListAPIVersion, kio.ResourceListKind, copyNodes(items), nil, nil); err != nil {
 			t.Fatal(err)
 		}
 		if diff := cmp.Diff(want.String(), got.String()); diff != "" {

@@ -13,6 +13,8 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/kio/filters"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/slipway-dev/slipway/functions/encode"
 )
 
 // Run runs p on the ResourceList read from stdin and returns the exit code.
@@ -46,7 +48,7 @@ func Run(p framework.ResourceListProcessor, stdin io.Reader, stdout, stderr io.W
 
 // execute is framework.Execute with the input limits checked before the
 // processor runs, and with an output writer whose memory does not grow with
-// the size of the ResourceList (see writeResourceList).
+// the size of the ResourceList (see encode.ReadWriterOutput).
 func execute(p framework.ResourceListProcessor, data []byte, out *bytes.Buffer) (framework.Results, error) {
 	rw := &kio.ByteReadWriter{Reader: bytes.NewReader(data), Writer: out, KeepReaderAnnotations: true}
 	rl := framework.ResourceList{}
@@ -96,7 +98,7 @@ func execute(p framework.ResourceListProcessor, data []byte, out *bytes.Buffer) 
 		if err := rw.Write(rl.Items); err != nil {
 			return nil, err
 		}
-	} else if err := writeResourceList(out, rw, rl.Items); err != nil {
+	} else if err := encode.ReadWriterOutput(out, rw, rl.Items); err != nil {
 		return nil, err
 	}
 	return rl.Results, procErr

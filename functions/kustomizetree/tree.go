@@ -16,8 +16,8 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/kio/filters"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
+	"github.com/slipway-dev/slipway/functions/encode"
 	"github.com/slipway-dev/slipway/functions/generate"
-	"github.com/slipway-dev/slipway/functions/manifests"
 )
 
 // File is one file of a tree.
@@ -189,7 +189,7 @@ func overlayFiles(env string, base, rendered []*yaml.RNode, app string) ([]File,
 }
 
 func kustomizationFile(dir string, k *kustomization) (File, error) {
-	node, err := manifests.ToNode(k)
+	node, err := encode.Object(k)
 	if err != nil {
 		return File{}, err
 	}

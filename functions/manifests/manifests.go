@@ -11,6 +11,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/slipway-dev/slipway/functions/api/v1alpha1"
+	"github.com/slipway-dev/slipway/functions/encode"
 )
 
 // Render returns the objects of a resolved App (see v1alpha1.ResolveApp), in
@@ -35,11 +36,10 @@ func Render(app *v1alpha1.App, platform *v1alpha1.Platform) ([]*yaml.RNode, erro
 	}
 	nodes := make([]*yaml.RNode, 0, len(objects))
 	for _, obj := range objects {
-		node, err := ToNode(obj)
+		node, err := encode.Object(obj)
 		if err != nil {
 			return nil, err
 		}
-		quoteYAML11(node.YNode())
 		nodes = append(nodes, node)
 	}
 	return nodes, nil

@@ -1,4 +1,4 @@
-package manifests
+package encode
 
 import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"

@@ -1,4 +1,4 @@
-package krm
+package encode
 
 import (
 	"bytes"
@@ -141,7 +141,7 @@ func TestWriteResourceListMatchesByteWriter(t *testing.T) {
 				t.Fatal(err)
 			}
 			var got bytes.Buffer
-			if err := writeResourceList(&got, rwGot, items); err != nil {
+			if err := ReadWriterOutput(&got, rwGot, items); err != nil {
 				t.Fatal(err)
 			}
 			if diff := cmp.Diff(want.String(), got.String()); diff != "" {

@@ -1,4 +1,4 @@
-package krm
+package encode
 
 import (
 	"bytes"
@@ -13,7 +13,7 @@ import (
 	"github.com/slipway-dev/slipway/functions/internal/parallel"
 )
 
-// writeResourceList writes the items wrapped in a ResourceList, byte for
+// ReadWriterOutput writes the items wrapped in a ResourceList, byte for
 // byte as kio.ByteWriter does, but one item at a time. The YAML emitter keeps
 // every event of a document until the document ends, so encoding the
 // ResourceList as one document costs memory in proportion to all of its
@@ -21,7 +21,7 @@ import (
 // same context ("items:" at the top level, then one sequence entry) gives
 // the same bytes at the cost of one item, and lets items be encoded in
 // parallel.
-func writeResourceList(w io.Writer, rw *kio.ByteReadWriter, items []*yaml.RNode) error {
+func ReadWriterOutput(w io.Writer, rw *kio.ByteReadWriter, items []*yaml.RNode) error {
 	return WriteResourceList(w, rw.WrappingAPIVersion, rw.WrappingKind, items, rw.FunctionConfig, rw.Results)
 }
 

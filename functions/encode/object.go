@@ -1,4 +1,4 @@
-package manifests
+package encode
 
 import (
 	"bytes"
@@ -15,13 +15,14 @@ import (
 // asks for an empty directory); every other empty map or null is dropped.
 var presenceKeys = map[string]bool{"emptyDir": true, "pause": true}
 
-// ToNode encodes a typed object as a YAML node in the field order of
+// Object encodes a typed object as a YAML node in the field order of
 // kustomize and kpt formatting (apiVersion, kind, metadata, spec; name first;
 // then the known Kubernetes fields in their usual order; other keys sorted),
 // without a status and without the nulls and empty maps that Go's JSON
 // encoding leaves for unset struct fields (creationTimestamp: null,
-// resources: {}).
-func ToNode(obj any) (*yaml.RNode, error) {
+// resources: {}), and with every string a YAML 1.1 reader would take for
+// another type quoted.
+func Object(obj any) (*yaml.RNode, error) {
 	data, err := json.Marshal(obj)
 	if err != nil {
 		return nil, err
@@ -44,6 +45,7 @@ func ToNode(obj any) (*yaml.RNode, error) {
 	if err := rn.PipeE(yaml.Clear("status")); err != nil {
 		return nil, err
 	}
+	quoteYAML11(node)
 	return rn, nil
 }
 
