@@ -9,7 +9,6 @@ package kustomizetree
 import (
 	"fmt"
 	"path"
-	"regexp"
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/slipway-dev/slipway/functions/encode"
 	"github.com/slipway-dev/slipway/functions/generate"
+	"github.com/slipway-dev/slipway/functions/manifests"
 )
 
 // File is one file of a tree.
@@ -203,7 +203,7 @@ func groupByKind(objects []*yaml.RNode, dir string) []File {
 	var files []File
 	index := map[string]int{}
 	for _, obj := range objects {
-		name := path.Join(dir, fileName(obj.GetKind()))
+		name := path.Join(dir, manifests.FileName(obj.GetKind()))
 		i, ok := index[name]
 		if !ok {
 			i = len(files)
@@ -213,15 +213,6 @@ func groupByKind(objects []*yaml.RNode, dir string) []File {
 		files[i].Objects = append(files[i].Objects, obj)
 	}
 	return files
-}
-
-var wordBoundary = regexp.MustCompile(`([a-z0-9])([A-Z])`)
-
-func fileName(kind string) string {
-	if kind == "Service" {
-		return "services.yaml"
-	}
-	return strings.ToLower(wordBoundary.ReplaceAllString(kind, "$1-$2")) + ".yaml"
 }
 
 // objectID identifies an object across environments. The namespace is left

@@ -16,16 +16,16 @@ import (
 	"github.com/slipway-dev/slipway/functions/api/v1alpha1"
 )
 
-// workloads renders what runs the pods: the stable Deployment and, with a
-// canary image, the canary Deployment; or the object of the canary
-// controller.
-func (r *renderer) workloads() []any {
+// deployments renders the stable Deployment and, with a canary image, the
+// canary Deployment. Under Argo Rollouts a Rollout runs the pods instead;
+// under Flagger the controller makes the canary from the stable Deployment.
+func (r *renderer) deployments() []any {
 	canary := r.spec.Canary
-	switch {
-	case canary != nil && canary.Controller == v1alpha1.CanaryControllerArgoRollouts:
-		return r.rollout()
-	case canary != nil && canary.Controller == v1alpha1.CanaryControllerFlagger:
-		return append([]any{r.deployment(r.app.Name, TrackStable, r.spec.Image, r.spec.Replicas)}, r.flaggerCanary()...)
+	switch r.controller() {
+	case v1alpha1.CanaryControllerArgoRollouts:
+		return nil
+	case v1alpha1.CanaryControllerFlagger:
+		return []any{r.deployment(r.app.Name, TrackStable, r.spec.Image, r.spec.Replicas)}
 	}
 	out := []any{r.deployment(r.app.Name, TrackStable, r.spec.Image, r.spec.Replicas)}
 	if canary != nil && canary.Image != "" {

@@ -5,6 +5,8 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
+
+	"github.com/slipway-dev/slipway/functions/api/v1alpha1"
 )
 
 // FlaggerAPIVersion is the Flagger API.
@@ -83,6 +85,9 @@ type FlaggerThresholdRange struct {
 // The Services Flagger creates expose the first port under its name and, with
 // portDiscovery, the others under theirs: the same ports as ours.
 func (r *renderer) flaggerCanary() []any {
+	if r.controller() != v1alpha1.CanaryControllerFlagger {
+		return nil
+	}
 	s, a := r.spec, r.spec.Canary.Analysis
 	first := s.Ports[0]
 	targetPort := intstr.FromString(first.Name)

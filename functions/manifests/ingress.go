@@ -7,6 +7,8 @@ import (
 
 	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/slipway-dev/slipway/functions/api/v1alpha1"
 )
 
 // GatewayAPIVersion is the Gateway API.
@@ -99,6 +101,9 @@ func (r *renderer) ingressMeta() metav1.ObjectMeta {
 // first port of the stable Service. An Ingress cannot split traffic, so the
 // canary Service gets none (validation refuses a canary weight with it).
 func (r *renderer) ingress() []any {
+	if r.routingAPI() != v1alpha1.IngressAPIIngress {
+		return nil
+	}
 	routing, in := r.spec.Routing, r.spec.Routing.Ingress
 	pathType := networkingv1.PathTypePrefix
 	backend := networkingv1.IngressBackend{Service: &networkingv1.IngressServiceBackend{
@@ -131,6 +136,9 @@ func (r *renderer) ingress() []any {
 // the first port of the stable and the canary Service by the canary weight,
 // and sets the request headers.
 func (r *renderer) httpRoute() []any {
+	if r.routingAPI() != v1alpha1.IngressAPIHTTPRoute {
+		return nil
+	}
 	routing, in := r.spec.Routing, r.spec.Routing.Ingress
 	parents := make([]GatewayParentRef, 0, len(in.ParentRefs))
 	for _, ref := range in.ParentRefs {

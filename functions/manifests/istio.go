@@ -4,6 +4,8 @@ import (
 	"maps"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/slipway-dev/slipway/functions/api/v1alpha1"
 )
 
 // IstioGateway is the subset of the Istio Gateway
@@ -93,6 +95,9 @@ type HeaderOperations struct {
 // istioGateway renders the app's own Gateway: HTTP on port 80 and, with TLS,
 // HTTPS on port 443 with port 80 redirecting to it.
 func (r *renderer) istioGateway() []any {
+	if r.routingAPI() != routingIstio {
+		return nil
+	}
 	g := r.spec.Routing.Gateway
 	if g.Create == nil || !*g.Create {
 		return nil
@@ -115,8 +120,12 @@ func (r *renderer) istioGateway() []any {
 }
 
 // virtualService routes the hosts to the first port of the stable and canary
-// Services, in one route named "primary" that splits by weight.
+// Services, in one route named "primary" that splits by weight. Under
+// Flagger, which creates the VirtualService itself, there is none.
 func (r *renderer) virtualService() []any {
+	if r.routingAPI() != routingIstio || r.controller() == v1alpha1.CanaryControllerFlagger {
+		return nil
+	}
 	routing := r.spec.Routing
 	gateway := r.gatewayName()
 	stable, canary := r.weights()

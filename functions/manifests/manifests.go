@@ -15,24 +15,12 @@ import (
 )
 
 // Render returns the objects of a resolved App (see v1alpha1.ResolveApp), in
-// the documented order: ServiceAccount, ConfigMap, ExternalSecrets, Services,
-// workloads, HorizontalPodAutoscaler, PodDisruptionBudget, routing objects,
-// ServiceMonitor or PodMonitor. platform may be nil.
+// the order of Kinds. platform may be nil.
 func Render(app *v1alpha1.App, platform *v1alpha1.Platform) ([]*yaml.RNode, error) {
 	r := &renderer{app: app, spec: &app.Spec, platform: platform, versions: platform.APIVersionsOrDefault()}
 	var objects []any
-	for _, build := range []func() []any{
-		r.serviceAccount,
-		r.configMap,
-		r.externalSecrets,
-		r.services,
-		r.workloads,
-		r.autoscaler,
-		r.disruptionBudget,
-		r.routing,
-		r.monitor,
-	} {
-		objects = append(objects, build()...)
+	for i := range Kinds {
+		objects = append(objects, Kinds[i].build(r)...)
 	}
 	nodes := make([]*yaml.RNode, 0, len(objects))
 	for _, obj := range objects {

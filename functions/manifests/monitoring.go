@@ -46,8 +46,8 @@ type MetricsEndpoint struct {
 	Interval string `json:"interval"`
 }
 
-// monitor renders the Prometheus Operator object that scrapes every pod of
-// the app exactly once, at all times:
+// The Prometheus Operator object of an App scrapes every pod of the app
+// exactly once, at all times:
 //
 //   - without a canary controller, a ServiceMonitor of our stable and canary
 //     Services: they select disjoint tracks, and the "service" label of each
@@ -62,24 +62,34 @@ type MetricsEndpoint struct {
 //     "<name>-canary" Services that Flagger creates and labels "app: <service
 //     name>"; its "<name>" Service selects the primary pods again and is left
 //     out.
-func (r *renderer) monitor() []any {
+
+// podMonitor renders the PodMonitor of an App under Argo Rollouts.
+func (r *renderer) podMonitor() []any {
 	m := r.spec.Monitoring
-	if m == nil {
+	if m == nil || r.controller() != v1alpha1.CanaryControllerArgoRollouts {
 		return nil
 	}
-	endpoints := []MetricsEndpoint{{Port: m.Port, Path: m.Path, Interval: m.Interval}}
+	return []any{&PodMonitor{
+		TypeMeta:   typeMeta("monitoring.coreos.com/v1", "PodMonitor"),
+		ObjectMeta: r.meta(r.app.Name),
+		Spec: PodMonitorSpec{
+			Selector:            metav1.LabelSelector{MatchLabels: r.rolloutSelector()},
+			PodMetricsEndpoints: r.metricsEndpoints(),
+			PodTargetLabels:     []string{LabelRolloutsPodTemplateHash},
+		},
+	}}
+}
+
+// serviceMonitor renders the ServiceMonitor of an App, unless it is under
+// Argo Rollouts.
+func (r *renderer) serviceMonitor() []any {
+	if r.spec.Monitoring == nil {
+		return nil
+	}
 	var selector metav1.LabelSelector
 	switch r.controller() {
 	case v1alpha1.CanaryControllerArgoRollouts:
-		return []any{&PodMonitor{
-			TypeMeta:   typeMeta("monitoring.coreos.com/v1", "PodMonitor"),
-			ObjectMeta: r.meta(r.app.Name),
-			Spec: PodMonitorSpec{
-				Selector:            metav1.LabelSelector{MatchLabels: r.rolloutSelector()},
-				PodMetricsEndpoints: endpoints,
-				PodTargetLabels:     []string{LabelRolloutsPodTemplateHash},
-			},
-		}}
+		return nil
 	case v1alpha1.CanaryControllerFlagger:
 		selector.MatchExpressions = []metav1.LabelSelectorRequirement{{
 			Key:      LabelApp,
@@ -92,6 +102,11 @@ func (r *renderer) monitor() []any {
 	return []any{&ServiceMonitor{
 		TypeMeta:   typeMeta("monitoring.coreos.com/v1", "ServiceMonitor"),
 		ObjectMeta: r.meta(r.app.Name),
-		Spec:       ServiceMonitorSpec{Selector: selector, Endpoints: endpoints},
+		Spec:       ServiceMonitorSpec{Selector: selector, Endpoints: r.metricsEndpoints()},
 	}}
+}
+
+func (r *renderer) metricsEndpoints() []MetricsEndpoint {
+	m := r.spec.Monitoring
+	return []MetricsEndpoint{{Port: m.Port, Path: m.Path, Interval: m.Interval}}
 }

@@ -97,6 +97,9 @@ func (r *renderer) rolloutSelector() map[string]string {
 // promoted to stable. Without a canary image the template runs spec.image,
 // and any change of it is rolled out through the same steps.
 func (r *renderer) rollout() []any {
+	if r.controller() != v1alpha1.CanaryControllerArgoRollouts {
+		return nil
+	}
 	c := r.spec.Canary
 	image := r.spec.Image
 	if c.Image != "" {

@@ -1,23 +1,19 @@
 package manifests
 
-import "github.com/slipway-dev/slipway/functions/api/v1alpha1"
+// routingIstio is what routingAPI answers for routing through Istio; an
+// Ingress or HTTPRoute answers with its ingress.api.
+const routingIstio = "Istio"
 
-// routing renders the objects that expose the app: an Istio Gateway and
-// VirtualService, or an Ingress or HTTPRoute. Under Flagger, which creates
-// the VirtualService itself, only the Gateway.
-func (r *renderer) routing() []any {
-	routing := r.spec.Routing
-	if routing == nil {
-		return nil
+// routingAPI is how the App is exposed: routingIstio (a Gateway and a
+// VirtualService), v1alpha1.IngressAPIIngress or
+// v1alpha1.IngressAPIHTTPRoute; "" without routing.
+func (r *renderer) routingAPI() string {
+	switch routing := r.spec.Routing; {
+	case routing == nil:
+		return ""
+	case routing.Ingress == nil:
+		return routingIstio
+	default:
+		return routing.Ingress.API
 	}
-	if routing.Ingress == nil {
-		if r.spec.Canary != nil && r.spec.Canary.Controller == v1alpha1.CanaryControllerFlagger {
-			return r.istioGateway()
-		}
-		return append(r.istioGateway(), r.virtualService()...)
-	}
-	if routing.Ingress.API == v1alpha1.IngressAPIHTTPRoute {
-		return r.httpRoute()
-	}
-	return r.ingress()
 }

@@ -19,7 +19,7 @@ import (
 // annotations: the canary Service is reached through routing alone and stays
 // ClusterIP, so that it never provisions a second load balancer or node port.
 func (r *renderer) services() []any {
-	if r.spec.Canary != nil && r.spec.Canary.Controller == v1alpha1.CanaryControllerFlagger {
+	if r.controller() == v1alpha1.CanaryControllerFlagger {
 		return nil
 	}
 	return []any{r.service(TrackStable, SuffixStable), r.service(TrackCanary, SuffixCanary)}

@@ -1,5 +1,6 @@
 // Package apidocs generates the field reference (docs/reference.md) from the
-// Go types of the API and their doc comments, so the two cannot drift.
+// Go types of the API and their doc comments, and the table of rendered
+// kinds from manifests.Kinds, so the docs cannot drift from either.
 package apidocs
 
 import (
@@ -10,6 +11,8 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+
+	"github.com/slipway-dev/slipway/functions/manifests"
 )
 
 // Generate returns the Markdown reference of the struct types declared in
@@ -44,6 +47,7 @@ func Generate(dir string, files ...string) (string, error) {
 	var b strings.Builder
 	b.WriteString("# Field reference: slipway.dev/v1alpha1\n\n")
 	b.WriteString("Generated from the Go types in functions/api/v1alpha1 by `make docs`; a test fails when it is out of date.\n\n")
+	writeKinds(&b)
 	for _, ts := range types {
 		fmt.Fprintf(&b, "## %s\n\n%s\n", ts.Name.Name, paragraph(docs[ts]))
 		b.WriteString("| Field | Type | Description | Default | Example |\n|---|---|---|---|---|\n")
@@ -181,4 +185,20 @@ func code(s string) string {
 		return ""
 	}
 	return "`" + strings.ReplaceAll(s, "|", `\|`) + "`"
+}
+
+// writeKinds lists the kinds an App renders, in output order, from
+// manifests.Kinds.
+func writeKinds(b *strings.Builder) {
+	b.WriteString("## Rendered objects\n\n")
+	b.WriteString("What an App renders, in the order of the output (an App's objects follow each other in this order; Apps are sorted by namespace and name, after the input's other objects).\n\n")
+	b.WriteString("| Kind | apiVersion | Rendered for | Eject file |\n|---|---|---|---|\n")
+	for _, k := range manifests.Kinds {
+		versions := k.APIVersion()
+		for _, v := range k.Versions[1:] {
+			versions += ", " + k.Group + "/" + v
+		}
+		fmt.Fprintf(b, "| %s | %s | %s | %s |\n", k.Kind, versions, cell(k.What), code(k.File()))
+	}
+	b.WriteString("\n")
 }

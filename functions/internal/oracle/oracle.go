@@ -14,46 +14,63 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 
 	appsv1 "k8s.io/api/apps/v1"
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
+	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	sigsjson "sigs.k8s.io/json"
+
+	"github.com/slipway-dev/slipway/functions/manifests"
 )
 
-// BuiltinTypes maps "apiVersion/kind" of the Kubernetes kinds slipway renders
-// to their k8s.io/api types.
-var BuiltinTypes = map[string]reflect.Type{
-	"v1/Service":                             reflect.TypeFor[corev1.Service](),
-	"v1/ServiceAccount":                      reflect.TypeFor[corev1.ServiceAccount](),
-	"v1/ConfigMap":                           reflect.TypeFor[corev1.ConfigMap](),
-	"apps/v1/Deployment":                     reflect.TypeFor[appsv1.Deployment](),
-	"autoscaling/v2/HorizontalPodAutoscaler": reflect.TypeFor[autoscalingv2.HorizontalPodAutoscaler](),
-	"policy/v1/PodDisruptionBudget":          reflect.TypeFor[policyv1.PodDisruptionBudget](),
-	"networking.k8s.io/v1/Ingress":           reflect.TypeFor[networkingv1.Ingress](),
+// builtins knows the k8s.io/api types of the Kubernetes groups slipway
+// renders; a kind of manifests.Kinds it does not know fails the tests.
+var builtins = func() *runtime.Scheme {
+	s := runtime.NewScheme()
+	for _, add := range []func(*runtime.Scheme) error{
+		corev1.AddToScheme, appsv1.AddToScheme, batchv1.AddToScheme, autoscalingv2.AddToScheme,
+		policyv1.AddToScheme, networkingv1.AddToScheme,
+	} {
+		if err := add(s); err != nil {
+			panic(err) // registering the upstream types cannot fail
+		}
+	}
+	return s
+}()
+
+// builtinType is the k8s.io/api type of a Kubernetes kind.
+func builtinType(apiVersion, kind string) (reflect.Type, bool) {
+	gv, err := schema.ParseGroupVersion(apiVersion)
+	if err != nil {
+		return nil, false
+	}
+	obj, err := builtins.New(gv.WithKind(kind))
+	if err != nil {
+		return nil, false
+	}
+	return reflect.TypeOf(obj).Elem(), true
 }
 
-// CRDSource is a CRD file inside a Go module.
-type CRDSource struct {
-	Module, Version, Path string
-}
-
-// CRDSources are the published CRDs of the custom resources slipway renders,
-// at the versions it is checked against.
-var CRDSources = []CRDSource{
-	{"istio.io/api", "v1.31.1", "kubernetes/customresourcedefinitions.gen.yaml"},
-	{"github.com/external-secrets/external-secrets", "v0.20.4", "config/crds/bases/external-secrets.io_externalsecrets.yaml"},
-	{"github.com/argoproj/argo-rollouts", "v1.10.1", "manifests/crds/rollout-crd.yaml"},
-	{"github.com/fluxcd/flagger", "v1.36.1", "artifacts/flagger/crd.yaml"},
-	{"github.com/prometheus-operator/prometheus-operator", "v0.85.0", "example/prometheus-operator-crd/monitoring.coreos.com_servicemonitors.yaml"},
-	{"github.com/prometheus-operator/prometheus-operator", "v0.85.0", "example/prometheus-operator-crd/monitoring.coreos.com_podmonitors.yaml"},
-	{"sigs.k8s.io/gateway-api", "v1.6.3", "config/crd/standard/gateway.networking.k8s.io_httproutes.yaml"},
+// CRDSources are the published CRDs of the custom resources slipway
+// renders (the CRD of each of manifests.Kinds that has one), once each.
+func CRDSources() []manifests.CRDSource {
+	var sources []manifests.CRDSource
+	for _, k := range manifests.Kinds {
+		if k.CRD != nil && !slices.Contains(sources, *k.CRD) {
+			sources = append(sources, *k.CRD)
+		}
+	}
+	return sources
 }
 
 // ModuleDir downloads a module into the module cache (a no-op when it is
@@ -77,7 +94,7 @@ func ModuleDir(module, version string) (string, error) {
 type Schemas map[string]map[string]any
 
 // LoadCRDs reads every CRD of the sources.
-func LoadCRDs(sources []CRDSource) (Schemas, error) {
+func LoadCRDs(sources []manifests.CRDSource) (Schemas, error) {
 	schemas := Schemas{}
 	for _, src := range sources {
 		dir, err := ModuleDir(src.Module, src.Version)
@@ -185,7 +202,7 @@ func ReadObjects(data []byte) ([]*Object, error) {
 // resource against its CRD schema. An object of neither is an error, so that
 // no rendered kind goes unchecked.
 func (s Schemas) Check(obj *Object) []string {
-	if typ, ok := BuiltinTypes[obj.APIVersion+"/"+obj.Kind]; ok {
+	if typ, ok := builtinType(obj.APIVersion, obj.Kind); ok {
 		return decodeStrict(obj.Raw, typ)
 	}
 	group, version, found := strings.Cut(obj.APIVersion, "/")

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/slipway-dev/slipway/functions/internal/golden"
+	"github.com/slipway-dev/slipway/functions/manifests"
 )
 
 // TestGoldenObjectsWellFormed checks every object rendered in every golden
@@ -15,7 +16,7 @@ import (
 // validate against their published CRDs. Objects passed through from the
 // input (not labelled as rendered by slipway) are left alone.
 func TestGoldenObjectsWellFormed(t *testing.T) {
-	schemas, err := LoadCRDs(CRDSources)
+	schemas, err := LoadCRDs(CRDSources())
 	if err != nil {
 		t.Fatalf("loading the CRDs (the module proxy or the module cache must be reachable): %v", err)
 	}
@@ -28,18 +29,14 @@ func TestGoldenObjectsWellFormed(t *testing.T) {
 			}
 		}
 	})
-	// Every kind slipway renders is covered by some golden case.
-	for _, kind := range []string{
-		"v1 Service", "v1 ServiceAccount", "v1 ConfigMap", "apps/v1 Deployment",
-		"autoscaling/v2 HorizontalPodAutoscaler", "policy/v1 PodDisruptionBudget",
-		"networking.k8s.io/v1 Ingress", "networking.istio.io/v1 Gateway",
-		"networking.istio.io/v1 VirtualService", "external-secrets.io/v1 ExternalSecret",
-		"argoproj.io/v1alpha1 Rollout", "flagger.app/v1beta1 Canary",
-		"gateway.networking.k8s.io/v1 HTTPRoute", "monitoring.coreos.com/v1 ServiceMonitor",
-		"monitoring.coreos.com/v1 PodMonitor",
-	} {
-		if checked[kind] == 0 {
-			t.Errorf("no golden case renders a %s", kind)
+	// Every kind slipway renders is covered by some golden case, at its
+	// default version.
+	for _, k := range manifests.Kinds {
+		if checked[k.APIVersion()+" "+k.Kind] == 0 {
+			t.Errorf("no golden case renders a %s %s", k.APIVersion(), k.Kind)
+		}
+		if _, builtin := builtinType(k.APIVersion(), k.Kind); builtin == (k.CRD != nil) {
+			t.Errorf("%s %s: a kind is either a Kubernetes kind the oracle knows the type of, or has a CRD", k.APIVersion(), k.Kind)
 		}
 	}
 	t.Logf("checked %v", checked)
@@ -75,7 +72,7 @@ func eachGoldenRendering(t *testing.T, fn func(file string, objects []*Object)) 
 // TestOracleRejects makes sure the oracle is not a rubber stamp: a typo, a
 // wrong type and a missing required field are each reported.
 func TestOracleRejects(t *testing.T) {
-	schemas, err := LoadCRDs(CRDSources)
+	schemas, err := LoadCRDs(CRDSources())
 	if err != nil {
 		t.Fatal(err)
 	}

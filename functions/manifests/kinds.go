@@ -1,0 +1,106 @@
+package manifests
+
+import (
+	"regexp"
+	"strings"
+)
+
+// Kind is one kind of object slipway renders. Kinds is the one table of
+// them: rendering follows its order and builders, eject names its files
+// after it, the oracle checks every kind in it against its upstream
+// definition, and the field reference lists it.
+type Kind struct {
+	// Group is the API group; "" for the core group.
+	Group string
+	// Versions are the API versions the kind may be rendered at, the default
+	// first (the Platform's apiVersions choose another for Istio and
+	// External Secrets).
+	Versions []string
+	// Kind is the object kind.
+	Kind string
+	// What says, for the docs, when the kind is rendered.
+	What string
+	// CRD is where the published CRD of a custom resource is, which the
+	// oracle validates it against; nil for a Kubernetes kind, which the
+	// oracle checks with the API server's own types and validation.
+	CRD *CRDSource
+	// build renders the App's objects of this kind, none when it has none.
+	build func(*renderer) []any
+}
+
+// CRDSource is a CRD file inside a Go module, at the version slipway is
+// checked against.
+type CRDSource struct {
+	Module, Version, Path string
+}
+
+// APIVersion is the default apiVersion of the kind.
+func (k *Kind) APIVersion() string {
+	if k.Group == "" {
+		return k.Versions[0]
+	}
+	return k.Group + "/" + k.Versions[0]
+}
+
+// File is the name of the file of the kind's objects in an ejected base
+// ("virtual-service.yaml"; Services share "services.yaml").
+func (k *Kind) File() string { return FileName(k.Kind) }
+
+var wordBoundary = regexp.MustCompile(`([a-z0-9])([A-Z])`)
+
+// FileName is the eject file of the objects of a kind, for kinds outside
+// the table too.
+func FileName(kind string) string {
+	if kind == "Service" {
+		return "services.yaml"
+	}
+	return strings.ToLower(wordBoundary.ReplaceAllString(kind, "$1-$2")) + ".yaml"
+}
+
+var (
+	istioCRD      = &CRDSource{"istio.io/api", "v1.31.1", "kubernetes/customresourcedefinitions.gen.yaml"}
+	monitoringCRD = func(plural string) *CRDSource {
+		return &CRDSource{"github.com/prometheus-operator/prometheus-operator", "v0.85.0", "example/prometheus-operator-crd/monitoring.coreos.com_" + plural + ".yaml"}
+	}
+)
+
+// Kinds are the kinds slipway renders, in output order: what the pods
+// need first (identity, configuration, secrets), then what reaches them,
+// the workloads, what scales and protects them, and routing and
+// monitoring last. An App's objects are always written in this order.
+var Kinds = []Kind{
+	{Versions: []string{"v1"}, Kind: "ServiceAccount", What: "serviceAccount.create (the default with a serviceAccount)",
+		build: (*renderer).serviceAccount},
+	{Versions: []string{"v1"}, Kind: "ConfigMap", What: "config",
+		build: (*renderer).configMap},
+	{Group: "external-secrets.io", Versions: []string{"v1", "v1beta1"}, Kind: "ExternalSecret", What: "each of externalSecrets",
+		CRD:   &CRDSource{"github.com/external-secrets/external-secrets", "v0.20.4", "config/crds/bases/external-secrets.io_externalsecrets.yaml"},
+		build: (*renderer).externalSecrets},
+	{Versions: []string{"v1"}, Kind: "Service", What: "the stable and canary Services (none under Flagger, which creates its own)",
+		build: (*renderer).services},
+	{Group: "apps", Versions: []string{"v1"}, Kind: "Deployment", What: "the stable Deployment, and the canary one with a canary image (not under Argo Rollouts)",
+		build: (*renderer).deployments},
+	{Group: "argoproj.io", Versions: []string{"v1alpha1"}, Kind: "Rollout", What: "canary.controller argo-rollouts, in place of the Deployments",
+		CRD:   &CRDSource{"github.com/argoproj/argo-rollouts", "v1.10.1", "manifests/crds/rollout-crd.yaml"},
+		build: (*renderer).rollout},
+	{Group: "flagger.app", Versions: []string{"v1beta1"}, Kind: "Canary", What: "canary.controller flagger",
+		CRD:   &CRDSource{"github.com/fluxcd/flagger", "v1.36.1", "artifacts/flagger/crd.yaml"},
+		build: (*renderer).flaggerCanary},
+	{Group: "autoscaling", Versions: []string{"v2"}, Kind: "HorizontalPodAutoscaler", What: "autoscaling",
+		build: (*renderer).autoscaler},
+	{Group: "policy", Versions: []string{"v1"}, Kind: "PodDisruptionBudget", What: "disruptionBudget (by default with more than one replica)",
+		build: (*renderer).disruptionBudget},
+	{Group: "networking.istio.io", Versions: []string{"v1", "v1beta1", "v1alpha3"}, Kind: "Gateway", What: "routing through Istio, unless it names a shared gateway",
+		CRD: istioCRD, build: (*renderer).istioGateway},
+	{Group: "networking.istio.io", Versions: []string{"v1", "v1beta1", "v1alpha3"}, Kind: "VirtualService", What: "routing through Istio (not under Flagger, which creates its own)",
+		CRD: istioCRD, build: (*renderer).virtualService},
+	{Group: "networking.k8s.io", Versions: []string{"v1"}, Kind: "Ingress", What: "routing.ingress with api Ingress",
+		build: (*renderer).ingress},
+	{Group: "gateway.networking.k8s.io", Versions: []string{"v1"}, Kind: "HTTPRoute", What: "routing.ingress with api HTTPRoute",
+		CRD:   &CRDSource{"sigs.k8s.io/gateway-api", "v1.6.3", "config/crd/standard/gateway.networking.k8s.io_httproutes.yaml"},
+		build: (*renderer).httpRoute},
+	{Group: "monitoring.coreos.com", Versions: []string{"v1"}, Kind: "ServiceMonitor", What: "monitoring (not under Argo Rollouts)",
+		CRD: monitoringCRD("servicemonitors"), build: (*renderer).serviceMonitor},
+	{Group: "monitoring.coreos.com", Versions: []string{"v1"}, Kind: "PodMonitor", What: "monitoring under Argo Rollouts",
+		CRD: monitoringCRD("podmonitors"), build: (*renderer).podMonitor},
+}
