@@ -44,7 +44,7 @@ func ResolvePlatform(doc map[string]any, environment string) (*Platform, []Field
 	errs := strict.Check(doc, reflect.TypeFor[Platform](), nil)
 	errs = append(errs, checkEnvironments(doc, reflect.TypeFor[PlatformSpec]())...)
 	if len(errs) > 0 {
-		return nil, errs
+		return nil, movedToDefaults(errs)
 	}
 	spec, errs := specFor(doc, environment)
 	var p Platform
@@ -55,6 +55,7 @@ func ResolvePlatform(doc map[string]any, environment string) (*Platform, []Field
 		return nil, errs
 	}
 	p.TypeMeta = typeMeta(doc)
+	p.defaults, _ = spec["defaults"].(map[string]any)
 	errs = validatePlatform(&p)
 	if len(errs) > 0 {
 		return nil, errs
@@ -65,8 +66,8 @@ func ResolvePlatform(doc map[string]any, environment string) (*Platform, []Field
 // ResolveApp turns a decoded App document into the App to render for the
 // options: checked strictly, merged with its environment section (an App
 // without a section for the environment renders its base), given the
-// Platform's settings (platform may be nil) and the built-in defaults, and
-// validated. It returns every problem found, and no App when there is one.
+// Platform's defaults and settings (platform may be nil) and the built-in
+// defaults, and validated. It returns every problem found, and no App when there is one.
 func ResolveApp(doc map[string]any, platform *Platform, opts Options) (*App, []FieldError) {
 	errs := strict.Check(doc, reflect.TypeFor[App](), nil)
 	errs = append(errs, checkEnvironments(doc, reflect.TypeFor[AppSpec]())...)
@@ -74,6 +75,9 @@ func ResolveApp(doc map[string]any, platform *Platform, opts Options) (*App, []F
 		return nil, errs
 	}
 	spec, errs := specFor(doc, opts.Environment)
+	if len(errs) == 0 && platform != nil {
+		spec, errs = inherit(platform.defaults, spec)
+	}
 	if len(errs) > 0 {
 		return nil, errs
 	}
@@ -221,4 +225,27 @@ func listOrNone(list []string) string {
 		return "none"
 	}
 	return strings.Join(list, ", ")
+}
+
+// platformFieldsMoved are the Platform fields that became App defaults, by
+// the path they have under spec.defaults.
+var platformFieldsMoved = map[string]string{
+	"resources":      "resources",
+	"pod":            "pod",
+	"requestHeaders": "routing.requestHeaders",
+}
+
+// movedToDefaults says where a Platform field that became an App default
+// went, instead of calling it unknown.
+func movedToDefaults(errs []FieldError) []FieldError {
+	for i, e := range errs {
+		parent, name := "spec", strings.TrimPrefix(e.Path, "spec.")
+		if before, after, ok := strings.Cut(name, "]."); ok && strings.HasPrefix(name, "environments[") {
+			parent, name = "spec."+before+"]", after
+		}
+		if to, moved := platformFieldsMoved[name]; moved && strings.HasPrefix(e.Detail, "unknown field") {
+			errs[i].Detail = fmt.Sprintf("moved to %s.defaults.%s, with the other App defaults", parent, to)
+		}
+	}
+	return errs
 }

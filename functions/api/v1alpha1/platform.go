@@ -32,10 +32,6 @@ func applyPlatform(app *App, platform *Platform) []FieldError {
 		}
 	}
 	app.Labels = mergeMaps(p.Labels, app.Labels)
-	if s.Resources == nil && p.Resources != nil {
-		s.Resources = p.Resources.DeepCopy()
-	}
-	s.Pod = inheritPod(s.Pod, p.Pod)
 	for i := range s.ExternalSecrets {
 		if s.ExternalSecrets[i].StoreRef == nil {
 			s.ExternalSecrets[i].StoreRef = platform.secretStore(app.Namespace)
@@ -57,44 +53,31 @@ func applyPlatform(app *App, platform *Platform) []FieldError {
 			g.Selector = mergeMaps(p.Gateway.Selector, nil)
 			r.Gateway = &g
 		}
-		r.RequestHeaders = mergeMaps(p.RequestHeaders, r.RequestHeaders)
 	}
 	return errs
 }
 
-// inheritPod completes an App's pod settings with the Platform's:
-// annotations and nodeSelector merge key by key, the App's value winning;
-// every other field is the Platform's where the App leaves it unset (an
-// empty list counts as set, and clears the Platform's).
-func inheritPod(own, platform *Pod) *Pod {
-	if platform == nil {
-		return own
+// featureSections are the spec sections whose presence turns a feature on:
+// a Platform default of one is merged only into the Apps that have it.
+var featureSections = []string{"autoscaling", "canary", "config", "monitoring", "routing"}
+
+// inherit merges an App's spec document (its environment section already
+// merged) over the Platform's defaults, with the merge rules of
+// environments; the result is what the App is decoded from. This is the
+// one way an App inherits from its Platform: every field of the spec is
+// inherited alike.
+func inherit(defaults, spec map[string]any) (map[string]any, []FieldError) {
+	if len(defaults) == 0 {
+		return spec, nil
 	}
-	var pod Pod
-	if own != nil {
-		pod = *own
+	base := make(map[string]any, len(defaults))
+	for k, v := range defaults {
+		if _, own := spec[k]; own || !slices.Contains(featureSections, k) {
+			base[k] = v
+		}
 	}
-	pod.Annotations = mergeMaps(platform.Annotations, pod.Annotations)
-	pod.NodeSelector = mergeMaps(platform.NodeSelector, pod.NodeSelector)
-	if pod.Tolerations == nil {
-		pod.Tolerations = platform.Tolerations
-	}
-	if pod.Affinity == nil {
-		pod.Affinity = platform.Affinity
-	}
-	if pod.TopologySpreadConstraints == nil {
-		pod.TopologySpreadConstraints = platform.TopologySpreadConstraints
-	}
-	if pod.PriorityClassName == "" {
-		pod.PriorityClassName = platform.PriorityClassName
-	}
-	if pod.ImagePullSecrets == nil {
-		pod.ImagePullSecrets = platform.ImagePullSecrets
-	}
-	if pod.TerminationGracePeriodSeconds == nil {
-		pod.TerminationGracePeriodSeconds = platform.TerminationGracePeriodSeconds
-	}
-	return &pod
+	merged, errs := Merge(base, spec, specPath)
+	return merged.(map[string]any), errs
 }
 
 // secretStore is the Platform's store for a namespace, if it has one.
@@ -153,7 +136,19 @@ func validatePlatform(p *Platform) []FieldError {
 		v.messages(spec.Child("namespace"), p.Spec.Namespace, validation.IsDNS1123Label(p.Spec.Namespace))
 	}
 	v.labels(p.Spec.Labels, spec.Child("labels"))
-	v.pod(p.Spec.Pod, spec.Child("pod"))
+	if d := p.Spec.Defaults; d != nil {
+		// What can be checked without an App is checked here, so that a
+		// mistake is reported on the Platform, once, rather than on every
+		// App; the rest is checked on each App after the merge.
+		path := spec.Child("defaults")
+		if d.Environments != nil {
+			v.add(path.Child("environments"), "the Platform's environments override its defaults: set spec.environments.<name>.defaults")
+		}
+		v.image(d.Image, path.Child("image"), false)
+		v.nonNegative(d.Replicas, path.Child("replicas"))
+		v.resources(d.Resources, path.Child("resources"))
+		v.pod(d.Pod, path.Child("pod"))
+	}
 	if p.Spec.HostSuffix != "" {
 		if !strings.HasPrefix(p.Spec.HostSuffix, ".") {
 			v.add(spec.Child("hostSuffix"), "%q must start with a dot, such as .example.com", p.Spec.HostSuffix)

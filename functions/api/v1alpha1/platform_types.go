@@ -3,7 +3,6 @@ package v1alpha1
 import (
 	"encoding/json"
 
-	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
@@ -17,6 +16,10 @@ type Platform struct {
 	metav1.ObjectMeta `json:"metadata"`
 	// Spec holds the defaults.
 	Spec PlatformSpec `json:"spec"`
+
+	// defaults is Spec.Defaults as the document it was decoded from, which
+	// Apps are merged over (see inherit).
+	defaults map[string]any
 }
 
 // PlatformSpec holds the defaults every App inherits.
@@ -32,24 +35,27 @@ type PlatformSpec struct {
 	Labels map[string]string `json:"labels,omitempty"`
 	// Annotations are put on every rendered object.
 	Annotations map[string]string `json:"annotations,omitempty"`
-	// Resources of Apps that set none.
-	Resources *corev1.ResourceRequirements `json:"resources,omitempty"`
-	// Pod settings of every App, field by field: annotations and nodeSelector
-	// merge key by key (the App's value wins), every other field applies to
-	// the Apps that leave it unset.
-	// Example: {imagePullSecrets: [registry-credentials], nodeSelector: {node-pool: general}}
-	Pod *Pod `json:"pod,omitempty"`
+	// Defaults is the App spec every App starts from: each App's own spec
+	// (after its environment section) is merged over it with the rules of
+	// environments: maps merge key by key, resources per resource name, and
+	// null removes an inherited key; the named lists merge item by item;
+	// other lists and values replace the default. The sections that turn a
+	// feature on (autoscaling, canary, config, monitoring, routing) are
+	// merged only into the Apps that have them: a routing default applies
+	// to the Apps that are routed, and routes no other. Environments cannot
+	// be set here: the Platform's own environments override its defaults.
+	// Example: {resources: {requests: {cpu: 50m, memory: 128Mi}, limits: {memory: 256Mi}}, pod: {imagePullSecrets: [registry-credentials]}, routing: {requestHeaders: {x-forwarded-proto: https}}}
+	Defaults *AppSpec `json:"defaults,omitempty"`
 	// SecretStore of ExternalSecrets that name none.
 	SecretStore *StoreRef `json:"secretStore,omitempty"`
 	// SecretStoresByNamespace overrides secretStore for the Apps of one namespace.
 	// Example: {payments: {name: vault-payments, kind: ClusterSecretStore}}
 	SecretStoresByNamespace map[string]StoreRef `json:"secretStoresByNamespace,omitempty"`
-	// Gateway of Apps whose routing sets none: a selector for created
-	// Gateways, or the name of a shared one.
+	// Gateway of the Apps routed through Istio whose routing sets none: a
+	// selector for created Gateways, or the name of a shared one. (It is not
+	// a default of routing.gateway, which would also reach the Apps routed
+	// through an Ingress or HTTPRoute.)
 	Gateway *Gateway `json:"gateway,omitempty"`
-	// RequestHeaders set on every routed request; an App's own header of the
-	// same name wins.
-	RequestHeaders map[string]string `json:"requestHeaders,omitempty"`
 	// HostSuffix completes routing hosts that have no dot, and gives Apps
 	// whose routing lists no host the host "<name><hostSuffix>".
 	// Example: .dev.example.com
