@@ -59,16 +59,13 @@ type RemoteReference struct {
 	MetadataPolicy     string `json:"metadataPolicy"`
 }
 
-// externalSecrets renders one ExternalSecret per entry, in sync wave -1 so
-// that Argo CD creates the Secrets, and waits for them, before the pods.
+// externalSecrets renders one ExternalSecret per entry; their sync wave
+// (see Kinds) has Argo CD create the Secrets, and wait for them, before the
+// pods.
 func (r *renderer) externalSecrets() []any {
 	out := make([]any, 0, len(r.spec.ExternalSecrets))
 	for _, es := range r.spec.ExternalSecrets {
 		meta := r.meta(es.Name)
-		if meta.Annotations == nil {
-			meta.Annotations = map[string]string{}
-		}
-		meta.Annotations[AnnotationSyncWave] = "-1"
 		obj := &ExternalSecret{
 			TypeMeta:   typeMeta(r.versions.ExternalSecrets, "ExternalSecret"),
 			ObjectMeta: meta,

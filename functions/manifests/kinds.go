@@ -20,6 +20,9 @@ type Kind struct {
 	Kind string
 	// What says, for the docs, when the kind is rendered.
 	What string
+	// Wave is the Argo CD sync wave of the kind's objects, when it is not
+	// the default (0): what the pods need comes first.
+	Wave string
 	// CRD is where the published CRD of a custom resource is, which the
 	// oracle validates it against; nil for a Kubernetes kind, which the
 	// oracle checks with the API server's own types and validation.
@@ -70,25 +73,33 @@ var (
 // monitoring last. An App's objects are always written in this order.
 var Kinds = []Kind{
 	{Versions: []string{"v1"}, Kind: "ServiceAccount", What: "serviceAccount.create (the default with a serviceAccount)",
-		build: (*renderer).serviceAccount},
+		Wave: WavePrerequisites, build: (*renderer).serviceAccount},
 	{Versions: []string{"v1"}, Kind: "ConfigMap", What: "config",
-		build: (*renderer).configMap},
+		Wave: WavePrerequisites, build: (*renderer).configMap},
 	{Group: "external-secrets.io", Versions: []string{"v1", "v1beta1"}, Kind: "ExternalSecret", What: "each of externalSecrets",
-		CRD:   &CRDSource{"github.com/external-secrets/external-secrets", "v0.20.4", "config/crds/bases/external-secrets.io_externalsecrets.yaml"},
-		build: (*renderer).externalSecrets},
-	{Versions: []string{"v1"}, Kind: "Service", What: "the stable and canary Services (none under Flagger, which creates its own)",
+		CRD:  &CRDSource{"github.com/external-secrets/external-secrets", "v0.20.4", "config/crds/bases/external-secrets.io_externalsecrets.yaml"},
+		Wave: WavePrerequisites, build: (*renderer).externalSecrets},
+	{Versions: []string{"v1"}, Kind: "PersistentVolumeClaim", What: "each storage volume of a Deployment",
+		Wave: WavePrerequisites, build: (*renderer).persistentVolumeClaims},
+	{Versions: []string{"v1"}, Kind: "Service", What: "the stable and canary Services, and a StatefulSet's headless Service (none without ports, or under Flagger, which creates its own)",
 		build: (*renderer).services},
-	{Group: "apps", Versions: []string{"v1"}, Kind: "Deployment", What: "the stable Deployment, and the canary one with a canary image (not under Argo Rollouts)",
+	{Group: "apps", Versions: []string{"v1"}, Kind: "Deployment", What: "the stable Deployment, the canary one with a canary image (neither under Argo Rollouts or with workload StatefulSet), and each of workers",
 		build: (*renderer).deployments},
+	{Group: "apps", Versions: []string{"v1"}, Kind: "StatefulSet", What: "workload StatefulSet",
+		build: (*renderer).statefulSet},
 	{Group: "argoproj.io", Versions: []string{"v1alpha1"}, Kind: "Rollout", What: "canary.controller argo-rollouts, in place of the Deployments",
 		CRD:   &CRDSource{"github.com/argoproj/argo-rollouts", "v1.10.1", "manifests/crds/rollout-crd.yaml"},
 		build: (*renderer).rollout},
 	{Group: "flagger.app", Versions: []string{"v1beta1"}, Kind: "Canary", What: "canary.controller flagger",
 		CRD:   &CRDSource{"github.com/fluxcd/flagger", "v1.36.1", "artifacts/flagger/crd.yaml"},
 		build: (*renderer).flaggerCanary},
-	{Group: "autoscaling", Versions: []string{"v2"}, Kind: "HorizontalPodAutoscaler", What: "autoscaling",
+	{Group: "batch", Versions: []string{"v1"}, Kind: "Job", What: "each of jobs with a hook (an Argo CD hook)",
+		build: (*renderer).jobs},
+	{Group: "batch", Versions: []string{"v1"}, Kind: "CronJob", What: "each of jobs with a schedule",
+		build: (*renderer).cronJobs},
+	{Group: "autoscaling", Versions: []string{"v2"}, Kind: "HorizontalPodAutoscaler", What: "autoscaling, of the App and of each worker",
 		build: (*renderer).autoscaler},
-	{Group: "policy", Versions: []string{"v1"}, Kind: "PodDisruptionBudget", What: "disruptionBudget (by default with more than one replica)",
+	{Group: "policy", Versions: []string{"v1"}, Kind: "PodDisruptionBudget", What: "disruptionBudget, of the App and of each worker (by default with more than one replica)",
 		build: (*renderer).disruptionBudget},
 	{Group: "networking.istio.io", Versions: []string{"v1", "v1beta1", "v1alpha3"}, Kind: "Gateway", What: "routing through Istio, unless it names a shared gateway",
 		CRD: istioCRD, build: (*renderer).istioGateway},

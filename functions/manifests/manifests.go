@@ -20,7 +20,14 @@ func Render(app *v1alpha1.App, platform *v1alpha1.Platform) ([]*yaml.RNode, erro
 	r := &renderer{app: app, spec: &app.Spec, platform: platform, versions: platform.APIVersionsOrDefault()}
 	var objects []any
 	for i := range Kinds {
-		objects = append(objects, Kinds[i].build(r)...)
+		built := Kinds[i].build(r)
+		if wave := Kinds[i].Wave; wave != "" {
+			for _, obj := range built {
+				o := obj.(metav1.Object)
+				o.SetAnnotations(mergeAnnotations(o.GetAnnotations(), map[string]string{AnnotationSyncWave: wave}))
+			}
+		}
+		objects = append(objects, built...)
 	}
 	nodes := make([]*yaml.RNode, 0, len(objects))
 	for _, obj := range objects {

@@ -8,6 +8,9 @@ const (
 	LabelApp = "app"
 	// LabelName is the recommended label naming the application.
 	LabelName = "app.kubernetes.io/name"
+	// LabelComponent names the process (worker or job) of the app that an
+	// object runs.
+	LabelComponent = "app.kubernetes.io/component"
 	// LabelManagedBy marks every rendered object; a re-render replaces the
 	// objects that carry it, which makes rendering in place idempotent.
 	LabelManagedBy = "app.kubernetes.io/managed-by"
@@ -22,7 +25,8 @@ const (
 	// the pods of one revision from another's.
 	LabelRolloutsPodTemplateHash = "rollouts-pod-template-hash"
 
-	// AnnotationSyncWave orders Argo CD syncs: ExternalSecrets go first.
+	// AnnotationSyncWave orders Argo CD syncs: what the pods need goes first
+	// (Kind.Wave).
 	AnnotationSyncWave = "argocd.argoproj.io/sync-wave"
 	// AnnotationConfigHash on the pod template rolls the pods when the
 	// ConfigMap content changes.
@@ -31,7 +35,7 @@ const (
 	// Name suffixes.
 	SuffixStable = "-stable"
 	SuffixCanary = "-canary"
-	SuffixConfig = "-config"
+	SuffixConfig = v1alpha1.ConfigSuffix
 	// FlaggerPrimarySuffix is what Flagger appends to the name of the
 	// Deployment, Services and pod label value of the primary it creates.
 	FlaggerPrimarySuffix = "-primary"
@@ -40,7 +44,7 @@ const (
 	// Rollouts is told its name.
 	RouteName = "primary"
 	// TmpVolume is the writable emptyDir mounted at /tmp.
-	TmpVolume = "tmp"
+	TmpVolume = v1alpha1.TmpVolumeName
 	// ConfigVolume mounts the ConfigMap.
-	ConfigVolume = "config"
+	ConfigVolume = v1alpha1.ConfigVolumeName
 )

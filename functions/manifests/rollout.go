@@ -74,7 +74,7 @@ func (r *renderer) scaleTarget() autoscalingv2.CrossVersionObjectReference {
 	if r.controller() == v1alpha1.CanaryControllerArgoRollouts {
 		return autoscalingv2.CrossVersionObjectReference{APIVersion: RolloutAPIVersion, Kind: "Rollout", Name: r.app.Name}
 	}
-	return autoscalingv2.CrossVersionObjectReference{APIVersion: "apps/v1", Kind: "Deployment", Name: r.app.Name}
+	return autoscalingv2.CrossVersionObjectReference{APIVersion: "apps/v1", Kind: r.spec.Workload, Name: r.app.Name}
 }
 
 // rolloutSelector selects every pod of the Rollout. Stable and canary pods
@@ -105,7 +105,7 @@ func (r *renderer) rollout() []any {
 	if c.Image != "" {
 		image = c.Image
 	}
-	template := r.podTemplate(TrackStable, image)
+	template := r.podTemplate(r.servingPod(TrackStable, image))
 	delete(template.Labels, LabelTrack)
 	replicas := r.spec.Replicas
 	if r.spec.Autoscaling != nil {

@@ -19,10 +19,14 @@ import (
 // annotations: the canary Service is reached through routing alone and stays
 // ClusterIP, so that it never provisions a second load balancer or node port.
 func (r *renderer) services() []any {
-	if r.controller() == v1alpha1.CanaryControllerFlagger {
+	if r.controller() == v1alpha1.CanaryControllerFlagger || len(r.spec.Ports) == 0 {
 		return nil
 	}
-	return []any{r.service(TrackStable, SuffixStable), r.service(TrackCanary, SuffixCanary)}
+	out := []any{r.service(TrackStable, SuffixStable), r.service(TrackCanary, SuffixCanary)}
+	if r.spec.Workload == v1alpha1.WorkloadStatefulSet {
+		out = append(out, r.headlessService())
+	}
+	return out
 }
 
 func (r *renderer) service(track, suffix string) *corev1.Service {

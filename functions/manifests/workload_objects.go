@@ -43,12 +43,23 @@ func (r *renderer) configMap() []any {
 	}}
 }
 
-// autoscaler renders the HorizontalPodAutoscaler of the stable workload.
+// autoscaler renders the HorizontalPodAutoscaler of the stable workload
+// and of each worker that autoscales.
 func (r *renderer) autoscaler() []any {
-	a := r.spec.Autoscaling
-	if a == nil {
-		return nil
+	var out []any
+	if a := r.spec.Autoscaling; a != nil {
+		out = append(out, horizontalPodAutoscaler(r.meta(r.app.Name), a, r.scaleTarget()))
 	}
+	for _, w := range r.spec.Workers {
+		if w.Autoscaling != nil {
+			target := autoscalingv2.CrossVersionObjectReference{APIVersion: "apps/v1", Kind: "Deployment", Name: r.app.Name + "-" + w.Name}
+			out = append(out, horizontalPodAutoscaler(r.processMeta(w.Name), w.Autoscaling, target))
+		}
+	}
+	return out
+}
+
+func horizontalPodAutoscaler(meta metav1.ObjectMeta, a *v1alpha1.Autoscaling, target autoscalingv2.CrossVersionObjectReference) *autoscalingv2.HorizontalPodAutoscaler {
 	var metrics []autoscalingv2.MetricSpec
 	for _, t := range []struct {
 		name   corev1.ResourceName
@@ -65,45 +76,55 @@ func (r *renderer) autoscaler() []any {
 			},
 		})
 	}
-	return []any{&autoscalingv2.HorizontalPodAutoscaler{
+	return &autoscalingv2.HorizontalPodAutoscaler{
 		TypeMeta:   typeMeta("autoscaling/v2", "HorizontalPodAutoscaler"),
-		ObjectMeta: r.meta(r.app.Name),
+		ObjectMeta: meta,
 		Spec: autoscalingv2.HorizontalPodAutoscalerSpec{
-			ScaleTargetRef: r.scaleTarget(),
+			ScaleTargetRef: target,
 			MinReplicas:    a.MinReplicas,
 			MaxReplicas:    a.MaxReplicas,
 			Metrics:        metrics,
 		},
-	}}
+	}
 }
 
-// disruptionBudget renders the PodDisruptionBudget of the serving pods: the
-// stable track; under Argo Rollouts every pod of the Rollout (stable and
-// canary pods differ only by the controller's hash); under Flagger the
-// primary pods, which Flagger labels "app: <name>-primary" (it renames the
-// one selector label it finds, and "app" is the only one of its selector
+// disruptionBudget renders the PodDisruptionBudget of the serving pods and
+// of each worker that has one. For the serving pods it selects the stable
+// track; under Argo Rollouts every pod of the Rollout (stable and canary
+// pods differ only by the controller's hash); under Flagger the primary
+// pods, which Flagger labels "app: <name>-primary" (it renames the one
+// selector label it finds, and "app" is the only one of its selector
 // labels our Deployment's selector has). The Deployment Flagger targets is
 // scaled to zero between analyses, so a budget on its labels would protect
 // nothing.
 func (r *renderer) disruptionBudget() []any {
-	b := r.spec.DisruptionBudget
-	if b == nil {
-		return nil
+	var out []any
+	if b := r.spec.DisruptionBudget; b != nil {
+		selector := r.selector(TrackStable)
+		switch r.controller() {
+		case v1alpha1.CanaryControllerArgoRollouts:
+			selector = r.rolloutSelector()
+		case v1alpha1.CanaryControllerFlagger:
+			selector = map[string]string{LabelApp: r.app.Name + FlaggerPrimarySuffix}
+		}
+		out = append(out, podDisruptionBudget(r.meta(r.app.Name), b, selector))
 	}
-	selector := r.selector(TrackStable)
-	switch r.controller() {
-	case v1alpha1.CanaryControllerArgoRollouts:
-		selector = r.rolloutSelector()
-	case v1alpha1.CanaryControllerFlagger:
-		selector = map[string]string{LabelApp: r.app.Name + FlaggerPrimarySuffix}
+	for _, w := range r.spec.Workers {
+		if w.DisruptionBudget != nil {
+			out = append(out, podDisruptionBudget(r.processMeta(w.Name), w.DisruptionBudget, r.processSelector(w.Name)))
+		}
 	}
-	return []any{&policyv1.PodDisruptionBudget{
+	return out
+}
+
+func podDisruptionBudget(meta metav1.ObjectMeta, b *v1alpha1.DisruptionBudget, selector map[string]string) *policyv1.PodDisruptionBudget {
+	return &policyv1.PodDisruptionBudget{
 		TypeMeta:   typeMeta("policy/v1", "PodDisruptionBudget"),
-		ObjectMeta: r.meta(r.app.Name),
+		ObjectMeta: meta,
 		Spec: policyv1.PodDisruptionBudgetSpec{
 			MinAvailable:   b.MinAvailable,
 			MaxUnavailable: b.MaxUnavailable,
 			Selector:       &metav1.LabelSelector{MatchLabels: selector},
 		},
-	}}
+	}
 }

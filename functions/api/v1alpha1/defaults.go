@@ -21,6 +21,12 @@ const (
 	IngressAPIIngress         = "Ingress"
 	IngressAPIHTTPRoute       = "HTTPRoute"
 	SeccompRuntimeDefault     = "RuntimeDefault"
+	WorkloadDeployment        = "Deployment"
+	WorkloadStatefulSet       = "StatefulSet"
+	DefaultJobBackoffLimit    = 2
+	DefaultJobDeadline        = 3600
+	DefaultHookJobTTL         = 86400
+	DefaultConcurrencyPolicy  = "Forbid"
 )
 
 // DefaultGatewaySelector selects Istio's default ingress gateway.
@@ -33,8 +39,55 @@ func setDefaults(app *App) {
 	if s.Replicas == nil && s.Autoscaling == nil {
 		s.Replicas = ptr[int32](1)
 	}
-	if len(s.Ports) == 0 {
+	if s.Ports == nil { // an explicit empty list means no ports
 		s.Ports = []Port{{Name: DefaultPortName, Port: DefaultPort}}
+	}
+	s.Workload = or(s.Workload, WorkloadDeployment)
+	if s.Strategy == nil && s.Workload == WorkloadDeployment {
+		s.Strategy = &Strategy{}
+	}
+	if st := s.Strategy; st != nil {
+		st.MaxSurge = orPtr(st.MaxSurge, intstr.FromString("25%"))
+		st.MaxUnavailable = orPtr(st.MaxUnavailable, intstr.FromInt32(0))
+	}
+	for i := range s.Volumes {
+		vol := &s.Volumes[i]
+		vol.ReadOnly = orPtr(vol.ReadOnly, vol.Secret != nil || vol.ConfigMap != nil)
+		if st := vol.Storage; st != nil && len(st.AccessModes) == 0 {
+			st.AccessModes = []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOnce}
+		}
+	}
+	for i := range s.InitContainers {
+		c := &s.InitContainers[i]
+		c.Image = or(c.Image, s.Image)
+		if c.Resources == nil {
+			c.Resources = s.Resources
+		}
+	}
+	for i := range s.Sidecars {
+		s.Sidecars[i].Image = or(s.Sidecars[i].Image, s.Image)
+	}
+	for i := range s.Workers {
+		w := &s.Workers[i]
+		w.inherit(s)
+		if w.Replicas == nil && w.Autoscaling == nil {
+			w.Replicas = ptr[int32](1)
+		}
+		setAutoscalingDefaults(w.Autoscaling)
+		if w.DisruptionBudget == nil && maxReplicas(w.Replicas, w.Autoscaling) > 1 {
+			w.DisruptionBudget = &DisruptionBudget{MaxUnavailable: ptr(intstr.FromInt32(1))}
+		}
+	}
+	for i := range s.Jobs {
+		j := &s.Jobs[i]
+		j.inherit(s)
+		j.BackoffLimit = orPtr(j.BackoffLimit, DefaultJobBackoffLimit)
+		j.ActiveDeadlineSeconds = orPtr(j.ActiveDeadlineSeconds, DefaultJobDeadline)
+		if j.Schedule != "" {
+			j.ConcurrencyPolicy = or(j.ConcurrencyPolicy, DefaultConcurrencyPolicy)
+		} else if j.TTLSecondsAfterFinished == nil {
+			j.TTLSecondsAfterFinished = ptr[int32](DefaultHookJobTTL)
+		}
 	}
 	for i := range s.Ports {
 		if s.Ports[i].Protocol == "" {
@@ -82,12 +135,7 @@ func setDefaults(app *App) {
 		es.CreationPolicy = or(es.CreationPolicy, DefaultCreationPolicy)
 		es.DeletionPolicy = or(es.DeletionPolicy, DefaultDeletionPolicy)
 	}
-	if a := s.Autoscaling; a != nil {
-		a.MinReplicas = orPtr(a.MinReplicas, 1)
-		if a.TargetCPUUtilizationPercentage == nil && a.TargetMemoryUtilizationPercentage == nil {
-			a.TargetCPUUtilizationPercentage = ptr[int32](DefaultCPUTarget)
-		}
-	}
+	setAutoscalingDefaults(s.Autoscaling)
 	if s.DisruptionBudget == nil && s.maxReplicas() > 1 {
 		s.DisruptionBudget = &DisruptionBudget{MaxUnavailable: ptr(intstr.FromInt32(1))}
 	}
@@ -98,7 +146,7 @@ func setDefaults(app *App) {
 	}
 	if p := s.Probes; p != nil {
 		for _, probe := range []*Probe{p.Readiness, p.Liveness, p.Startup} {
-			if probe != nil && probe.Path != "" && probe.Port == nil {
+			if probe != nil && probe.Path != "" && probe.Port == nil && len(s.Ports) > 0 {
 				probe.Port = ptr(intstr.FromString(s.Ports[0].Name))
 			}
 		}
@@ -118,19 +166,42 @@ func setDefaults(app *App) {
 		s.Service.Type = corev1.ServiceTypeClusterIP
 	}
 	if m := s.Monitoring; m != nil {
-		m.Port = or(m.Port, s.Ports[0].Name)
+		if len(s.Ports) > 0 {
+			m.Port = or(m.Port, s.Ports[0].Name)
+		}
 		m.Path = or(m.Path, DefaultMetricsPath)
 		m.Interval = or(m.Interval, DefaultScrapeInterval)
 	}
 }
 
-// maxReplicas is the most stable pods the app may run.
-func (s *AppSpec) maxReplicas() int32 {
-	if s.Autoscaling != nil {
-		return s.Autoscaling.MaxReplicas
+func setAutoscalingDefaults(a *Autoscaling) {
+	if a == nil {
+		return
 	}
-	if s.Replicas != nil {
-		return *s.Replicas
+	a.MinReplicas = orPtr(a.MinReplicas, 1)
+	if a.TargetCPUUtilizationPercentage == nil && a.TargetMemoryUtilizationPercentage == nil {
+		a.TargetCPUUtilizationPercentage = ptr[int32](DefaultCPUTarget)
+	}
+}
+
+// inherit gives a worker or job what it takes from the App when it sets
+// nothing of its own: the image (the stable one) and the resources.
+func (p *Process) inherit(s *AppSpec) {
+	p.Image = or(p.Image, s.Image)
+	if p.Resources == nil {
+		p.Resources = s.Resources
+	}
+}
+
+// maxReplicas is the most stable pods the app may run.
+func (s *AppSpec) maxReplicas() int32 { return maxReplicas(s.Replicas, s.Autoscaling) }
+
+func maxReplicas(replicas *int32, a *Autoscaling) int32 {
+	if a != nil {
+		return a.MaxReplicas
+	}
+	if replicas != nil {
+		return *replicas
 	}
 	return 1
 }

@@ -21,15 +21,22 @@ var namedLists = map[string]string{
 	"ports":           "name",
 	"externalSecrets": "name",
 	"data":            "secretKey",
+	"volumes":         "name",
+	"initContainers":  "name",
+	"sidecars":        "name",
+	"workers":         "name",
+	"jobs":            "name",
 }
 
 // Merge returns base overridden by override, both decoded YAML documents,
 // without modifying either:
 //   - maps merge key by key, and a null value removes the inherited key;
-//   - in the named lists (env, ports and externalSecrets by name, the data of
-//     an external secret by secretKey) an item merges, in place, into the
+//   - in the named lists (env, ports, externalSecrets, volumes,
+//     initContainers, sidecars, workers and jobs by name, the data of an
+//     external secret by secretKey) an item merges, in place, into the
 //     inherited item with the same name, an item with "$patch: delete"
-//     removes it, and new items are appended;
+//     removes it, and new items are appended; an empty list clears the
+//     inherited one ("ports: []");
 //   - any other value, lists included, replaces the inherited one.
 //
 // Problems (a deletion of an item that is not inherited) are reported against
@@ -62,7 +69,7 @@ func merge(base, override any, path *field.Path, key string, errs *[]FieldError)
 	case []any:
 		nameKey, named := namedLists[key]
 		b, ok := base.([]any)
-		if !named || !ok {
+		if !named || !ok || len(o) == 0 {
 			return withoutPatches(o)
 		}
 		return mergeNamedList(b, o, nameKey, path, errs)

@@ -20,9 +20,10 @@ func applyPlatform(app *App, platform *Platform) []FieldError {
 		app.Namespace = p.Namespace
 	}
 	if p.ImageRegistry != "" {
-		s.Image = withRegistry(p.ImageRegistry, s.Image)
-		if s.Canary != nil && s.Canary.Image != "" {
-			s.Canary.Image = withRegistry(p.ImageRegistry, s.Canary.Image)
+		for _, image := range s.images() {
+			if *image != "" {
+				*image = withRegistry(p.ImageRegistry, *image)
+			}
 		}
 	}
 	for _, k := range slices.Sorted(maps.Keys(p.Labels)) {
@@ -178,4 +179,26 @@ func validatePlatform(p *Platform) []FieldError {
 		}
 	}
 	return v.errs
+}
+
+// images are the App's own image fields: its image, the canary's, and
+// those of its containers, workers and jobs.
+func (s *AppSpec) images() []*string {
+	images := []*string{&s.Image}
+	if s.Canary != nil {
+		images = append(images, &s.Canary.Image)
+	}
+	for i := range s.InitContainers {
+		images = append(images, &s.InitContainers[i].Image)
+	}
+	for i := range s.Sidecars {
+		images = append(images, &s.Sidecars[i].Image)
+	}
+	for i := range s.Workers {
+		images = append(images, &s.Workers[i].Image)
+	}
+	for i := range s.Jobs {
+		images = append(images, &s.Jobs[i].Image)
+	}
+	return images
 }

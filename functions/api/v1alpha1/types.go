@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 )
@@ -35,12 +36,53 @@ type AppSpec struct {
 	// Args are the arguments to the entrypoint.
 	Args []string `json:"args,omitempty"`
 	// Ports the container listens on. Every Service exposes all of them; the
-	// first one receives routed traffic.
+	// first one receives routed traffic. An empty list ("ports: []") is a
+	// process that serves nothing: no Service, and no routing.
 	// Default: [{name: http, port: 8080}]
 	Ports []Port `json:"ports,omitempty"`
 	// Env is the container environment, in order: $(VAR) references may only
-	// refer to variables listed before them.
+	// refer to variables listed before them. Workers, jobs and init
+	// containers get it too, before their own.
 	Env []EnvVar `json:"env,omitempty"`
+	// EnvFrom exposes every key of a ConfigMap or Secret as a variable, in
+	// the main container and in workers, jobs and init containers.
+	// Example: [{configMapRef: {name: shared-settings}}, {secretRef: {name: shared-credentials}}]
+	EnvFrom []EnvFrom `json:"envFrom,omitempty"`
+	// Volumes are mounted into the main container (and, by name, into the
+	// workers, jobs, init containers and sidecars whose mounts list them).
+	// Example: [{name: pids, mountPath: /app/tmp/pids, emptyDir: {medium: Memory, sizeLimit: 16Mi}}]
+	Volumes []Volume `json:"volumes,omitempty"`
+	// Lifecycle hooks of the main container, as in core/v1, plus the
+	// shorthand sleepSeconds for a sleep before the container is stopped.
+	// Example: {preStop: {sleepSeconds: 10}}
+	Lifecycle *Lifecycle `json:"lifecycle,omitempty"`
+	// Strategy of the Deployment's rolling update.
+	// Default: {maxSurge: 25%, maxUnavailable: 0}
+	Strategy *Strategy `json:"strategy,omitempty"`
+	// InitContainers run, in order, before the containers of every pod of
+	// the App (the serving pods, workers and jobs); each shares the App's
+	// image, env, envFrom and security settings unless it sets its own
+	// image, and mounts the volumes it lists.
+	// Example: [{name: wait-db, command: [bin/wait-for-db]}]
+	InitContainers []Container `json:"initContainers,omitempty"`
+	// Sidecars run beside the main container in every pod of the App, as
+	// native sidecars (init containers that keep running, Kubernetes 1.29+):
+	// they start first, and a job's pod still completes when its main
+	// container does. A sidecar has its own environment only.
+	// Example: [{name: sql-proxy, image: gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.14.0, args: [--port=5432]}]
+	Sidecars []Container `json:"sidecars,omitempty"`
+	// Workers are long-running processes of the same image with no Service:
+	// a Deployment "<name>-<worker>" each.
+	// Example: [{name: sidekiq, command: [bundle, exec, sidekiq], replicas: 2}]
+	Workers []Worker `json:"workers,omitempty"`
+	// Jobs run to completion: with a hook, once with every sync (a Job
+	// "<name>-<job>"); with a schedule, as a CronJob "<name>-<job>".
+	// Example: [{name: migrate, command: [bin/rails, db:migrate], hook: PreSync}]
+	Jobs []Job `json:"jobs,omitempty"`
+	// Workload runs the serving pods: Deployment, or StatefulSet for pods
+	// with a stable identity (a headless Service "<name>-headless") and a
+	// volume of their own per storage volume. Default: Deployment
+	Workload string `json:"workload,omitempty"`
 	// Resources are the container's requests and limits, as in core/v1.
 	// Example: {requests: {cpu: 100m, memory: 256Mi}}
 	Resources *corev1.ResourceRequirements `json:"resources,omitempty"`
@@ -83,10 +125,12 @@ type AppSpec struct {
 	Monitoring *Monitoring `json:"monitoring,omitempty"`
 	// Environments override any field of this spec, except environments, for
 	// one named environment (dev, staging, prod, ...). Maps merge key by key,
-	// and null removes an inherited key; lists of named items (env, ports and
-	// externalSecrets by name, the data of an external secret by secretKey)
-	// merge item by item, an item holding "$patch: delete" removing the
-	// inherited item of that name; any other list replaces the inherited one.
+	// and null removes an inherited key; lists of named items (env, ports,
+	// externalSecrets, volumes, initContainers, sidecars, workers and jobs by
+	// name, the data of an external secret by secretKey) merge item by item,
+	// an item holding "$patch: delete" removing the inherited item of that
+	// name, and an empty list clearing them all; any other list replaces the
+	// inherited one.
 	// Example: {prod: {replicas: 4, canary: {image: registry.example.com/admin:1.5.0, weight: 10}}}
 	Environments map[string]json.RawMessage `json:"environments,omitempty"`
 }
@@ -114,6 +158,200 @@ type EnvVar struct {
 	SecretKeyRef *KeyRef `json:"secretKeyRef,omitempty"`
 	// ConfigMapKeyRef takes the value from a key of a ConfigMap.
 	ConfigMapKeyRef *KeyRef `json:"configMapKeyRef,omitempty"`
+	// FieldRef takes the value from a field of the pod (core/v1).
+	// Example: {fieldPath: status.hostIP}
+	FieldRef *corev1.ObjectFieldSelector `json:"fieldRef,omitempty"`
+	// ResourceFieldRef takes the value from a request or limit of the
+	// container (core/v1). Example: {resource: limits.memory}
+	ResourceFieldRef *corev1.ResourceFieldSelector `json:"resourceFieldRef,omitempty"`
+}
+
+// EnvFrom exposes the keys of a ConfigMap or a Secret, one of the two, as
+// variables.
+type EnvFrom struct {
+	// ConfigMapRef names the ConfigMap.
+	ConfigMapRef *EnvFromRef `json:"configMapRef,omitempty"`
+	// SecretRef names the Secret.
+	SecretRef *EnvFromRef `json:"secretRef,omitempty"`
+	// Prefix is put before every variable name.
+	Prefix string `json:"prefix,omitempty"`
+}
+
+// EnvFromRef names a ConfigMap or Secret in the app's namespace.
+type EnvFromRef struct {
+	// Name of the ConfigMap or Secret. Required.
+	Name string `json:"name,omitempty"`
+	// Optional lets the pod start without it. Default: false
+	Optional *bool `json:"optional,omitempty"`
+}
+
+// Volume is a volume and where the main container mounts it. Set exactly
+// one source: emptyDir, secret, configMap, persistentVolumeClaim or storage.
+type Volume struct {
+	// Name of the volume, a DNS label; containers other than the main one
+	// mount it by this name. Required.
+	Name string `json:"name,omitempty"`
+	// MountPath is where it is mounted: a directory, or a file with
+	// subPath. Required.
+	MountPath string `json:"mountPath,omitempty"`
+	// SubPath mounts one key (a file) or subdirectory of the volume, rather
+	// than all of it. Example: master-key
+	SubPath string `json:"subPath,omitempty"`
+	// ReadOnly mounts it read-only. Default: true for secret and configMap
+	// volumes, false otherwise
+	ReadOnly *bool `json:"readOnly,omitempty"`
+	// EmptyDir is a scratch directory that lives as long as the pod, on
+	// disk or in memory (core/v1). Example: {medium: Memory, sizeLimit: 16Mi}
+	EmptyDir *corev1.EmptyDirVolumeSource `json:"emptyDir,omitempty"`
+	// Secret mounts a Secret's keys as files (core/v1).
+	// Example: {secretName: admin-secret}
+	Secret *corev1.SecretVolumeSource `json:"secret,omitempty"`
+	// ConfigMap mounts a ConfigMap's keys as files (core/v1).
+	// Example: {name: company-ca}
+	ConfigMap *corev1.ConfigMapVolumeSource `json:"configMap,omitempty"`
+	// PersistentVolumeClaim mounts an existing claim (core/v1).
+	// Example: {claimName: uploads}
+	PersistentVolumeClaim *corev1.PersistentVolumeClaimVolumeSource `json:"persistentVolumeClaim,omitempty"`
+	// Storage is a volume claimed for the App: a PersistentVolumeClaim
+	// "<name>-<volume>" for a Deployment, or one claim per pod under a
+	// StatefulSet.
+	// Example: {size: 10Gi, storageClassName: gp3}
+	Storage *Storage `json:"storage,omitempty"`
+}
+
+// Storage is a persistent volume claimed for the App.
+type Storage struct {
+	// Size of the volume. Required. Example: 10Gi
+	Size *resource.Quantity `json:"size,omitempty"`
+	// StorageClassName of the volume. Default: the cluster's default class
+	StorageClassName string `json:"storageClassName,omitempty"`
+	// AccessModes of the volume. Default: [ReadWriteOnce]
+	AccessModes []corev1.PersistentVolumeAccessMode `json:"accessModes,omitempty"`
+}
+
+// Lifecycle holds the main container's lifecycle hooks.
+type Lifecycle struct {
+	// PostStart runs right after the container starts.
+	PostStart *LifecycleHandler `json:"postStart,omitempty"`
+	// PreStop runs before the container is stopped, within the termination
+	// grace period. Example: {sleepSeconds: 10}
+	PreStop *LifecycleHandler `json:"preStop,omitempty"`
+}
+
+// LifecycleHandler is a core/v1 LifecycleHandler (exec, httpGet or sleep),
+// or the shorthand sleepSeconds.
+type LifecycleHandler struct {
+	// SleepSeconds waits this long: time for the endpoints to drop the pod
+	// before it stops taking connections. Example: 10
+	SleepSeconds *int64 `json:"sleepSeconds,omitempty"`
+	// The core/v1 form: exec, httpGet or sleep.
+	corev1.LifecycleHandler `json:",inline"`
+}
+
+// Strategy is the Deployment's rolling update.
+type Strategy struct {
+	// MaxSurge is how many pods above the replica count an update may add,
+	// a number or a percentage. Default: 25%
+	MaxSurge *intstr.IntOrString `json:"maxSurge,omitempty"`
+	// MaxUnavailable is how many pods below the replica count an update may
+	// go, a number or a percentage. Default: 0
+	MaxUnavailable *intstr.IntOrString `json:"maxUnavailable,omitempty"`
+}
+
+// Container is an init container or a sidecar.
+type Container struct {
+	// Name of the container, a DNS label unique in the pod. Required.
+	Name string `json:"name,omitempty"`
+	// Image of the container. Default: the App's image
+	Image string `json:"image,omitempty"`
+	// Command replaces the image's entrypoint.
+	Command []string `json:"command,omitempty"`
+	// Args are the arguments to the entrypoint.
+	Args []string `json:"args,omitempty"`
+	// Env is added to the container's environment (an init container's
+	// starts with the App's env; a variable of the same name replaces it).
+	Env []EnvVar `json:"env,omitempty"`
+	// Resources of the container, as in core/v1. Default: none (an init
+	// container: the App's)
+	Resources *corev1.ResourceRequirements `json:"resources,omitempty"`
+	// Mounts names the App volumes mounted into the container, at their
+	// mountPath. Example: [pids]
+	Mounts []string `json:"mounts,omitempty"`
+}
+
+// Process is what a worker and a job have alike: a process of the App's
+// image with its own command, which shares the App's env, envFrom, config,
+// mounted secrets, service account, security and pod settings, its init
+// containers and sidecars.
+type Process struct {
+	// Name of the process; its objects are named "<app>-<name>". Required.
+	Name string `json:"name,omitempty"`
+	// Image runs another image. Default: the App's image (its stable image
+	// while a canary runs)
+	Image string `json:"image,omitempty"`
+	// Command replaces the image's entrypoint.
+	Command []string `json:"command,omitempty"`
+	// Args are the arguments to the entrypoint.
+	Args []string `json:"args,omitempty"`
+	// Env is added after the App's env; a variable of the same name
+	// replaces the App's.
+	Env []EnvVar `json:"env,omitempty"`
+	// Resources of the process, as in core/v1. Default: the App's
+	Resources *corev1.ResourceRequirements `json:"resources,omitempty"`
+	// Mounts names the App volumes mounted into the process, at their
+	// mountPath. Example: [pids]
+	Mounts []string `json:"mounts,omitempty"`
+}
+
+// Worker is a long-running process of the App without a Service.
+type Worker struct {
+	Process `json:",inline"`
+	// Replicas of the worker. Ignored when autoscaling is set. Default: 1
+	Replicas *int32 `json:"replicas,omitempty"`
+	// Autoscaling adds a HorizontalPodAutoscaler for the worker.
+	Autoscaling *Autoscaling `json:"autoscaling,omitempty"`
+	// DisruptionBudget adds a PodDisruptionBudget for the worker.
+	// Default: {maxUnavailable: 1} when it runs more than one replica.
+	DisruptionBudget *DisruptionBudget `json:"disruptionBudget,omitempty"`
+}
+
+// Job hooks.
+const (
+	// HookPreSync runs the job before the workloads of every sync roll.
+	HookPreSync = "PreSync"
+	// HookPostSync runs the job after every successful sync.
+	HookPostSync = "PostSync"
+)
+
+// Job is a process that runs to completion: with every sync (hook) or on a
+// schedule, one of the two.
+type Job struct {
+	Process `json:",inline"`
+	// Hook runs the job with every Argo CD sync: PreSync (before the
+	// workloads roll, after the secrets, config and claims the pods need
+	// exist) or PostSync (after the sync succeeds). See docs/production.md
+	// for what kpt and kustomize users get.
+	Hook string `json:"hook,omitempty"`
+	// Schedule in cron format (five fields, or a macro such as @daily)
+	// makes the job a CronJob. Example: "0 3 * * *"
+	Schedule string `json:"schedule,omitempty"`
+	// TimeZone of the schedule, a tz database name. Default: the cluster's
+	// (kube-controller-manager's) time zone. Example: Asia/Tokyo
+	TimeZone string `json:"timeZone,omitempty"`
+	// Suspend stops a CronJob from starting new runs, in one environment
+	// for instance. Default: false
+	Suspend *bool `json:"suspend,omitempty"`
+	// ConcurrencyPolicy of a CronJob: Forbid (skip a run while the last one
+	// runs), Replace or Allow. Default: Forbid
+	ConcurrencyPolicy string `json:"concurrencyPolicy,omitempty"`
+	// BackoffLimit is how many times a failed run is retried. Default: 2
+	BackoffLimit *int32 `json:"backoffLimit,omitempty"`
+	// ActiveDeadlineSeconds stops a run that takes longer. Default: 3600
+	ActiveDeadlineSeconds *int64 `json:"activeDeadlineSeconds,omitempty"`
+	// TTLSecondsAfterFinished deletes a hook's finished Job after this long,
+	// so that the next kubectl apply can create it again. Default: 86400 for
+	// a hook (a CronJob keeps its last runs instead)
+	TTLSecondsAfterFinished *int32 `json:"ttlSecondsAfterFinished,omitempty"`
 }
 
 // KeyRef names a key of a Secret or ConfigMap in the app's namespace.

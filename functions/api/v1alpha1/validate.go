@@ -32,9 +32,10 @@ func validateApp(app *App) []FieldError {
 	v.routing(s, p.Child("routing"))
 	v.canary(s, p.Child("canary"))
 	v.externalSecrets(s.ExternalSecrets, p.Child("externalSecrets"))
-	v.autoscaling(s, p.Child("autoscaling"))
+	v.autoscaling(s.Autoscaling, s.Resources, p.Child("resources"), p.Child("autoscaling"))
 	v.disruptionBudget(s, p.Child("disruptionBudget"))
 	v.config(s.Config, p.Child("config"))
+	v.configRead(app, p.Child("config"))
 	v.mountPaths(s, p)
 	v.serviceAccount(s.ServiceAccount, p.Child("serviceAccount"))
 	v.probes(s, p.Child("probes"))
@@ -42,6 +43,13 @@ func validateApp(app *App) []FieldError {
 	v.pod(s.Pod, p.Child("pod"))
 	v.service(s.Service, p.Child("service"))
 	v.monitoring(s, p.Child("monitoring"))
+	v.workload(s, p)
+	v.volumes(app, p.Child("volumes"))
+	v.envFrom(s.EnvFrom, p.Child("envFrom"))
+	v.lifecycle(s, p.Child("lifecycle"))
+	v.containers(app, p)
+	v.workers(app, p.Child("workers"))
+	v.jobs(app, p.Child("jobs"))
 	return v.errs
 }
 
@@ -192,13 +200,19 @@ func (v *validator) env(env []EnvVar, path *field.Path, secrets []ExternalSecret
 			}
 		}
 		sources := 0
-		for _, set := range []bool{e.Value != nil, e.SecretKeyRef != nil, e.ConfigMapKeyRef != nil} {
+		for _, set := range []bool{e.Value != nil, e.SecretKeyRef != nil, e.ConfigMapKeyRef != nil, e.FieldRef != nil, e.ResourceFieldRef != nil} {
 			if set {
 				sources++
 			}
 		}
 		if sources != 1 {
-			v.add(p, "set exactly one of value, secretKeyRef and configMapKeyRef")
+			v.add(p, "set exactly one of value, secretKeyRef, configMapKeyRef, fieldRef and resourceFieldRef")
+		}
+		if e.FieldRef != nil {
+			v.oneOf(p.Child("fieldRef", "fieldPath"), e.FieldRef.FieldPath, downwardFieldPaths...)
+		}
+		if e.ResourceFieldRef != nil {
+			v.oneOf(p.Child("resourceFieldRef", "resource"), e.ResourceFieldRef.Resource, downwardResources...)
 		}
 		if e.Value != nil {
 			if strings.ContainsRune(*e.Value, 0) {
@@ -503,8 +517,9 @@ func (v *validator) storeRef(ref *StoreRef, path *field.Path) {
 	}
 }
 
-func (v *validator) autoscaling(s *AppSpec, path *field.Path) {
-	a := s.Autoscaling
+// autoscaling checks the autoscaling of a workload whose containers have
+// the given resources, set at resourcesPath (or inherited).
+func (v *validator) autoscaling(a *Autoscaling, resources *corev1.ResourceRequirements, resourcesPath, path *field.Path) {
 	if a == nil {
 		return
 	}
@@ -534,7 +549,7 @@ func (v *validator) autoscaling(s *AppSpec, path *field.Path) {
 		if t.target == nil {
 			continue
 		}
-		if r := s.Resources; r != nil {
+		if r := resources; r != nil {
 			if _, ok := r.Requests[t.resource]; ok {
 				continue
 			}
@@ -542,7 +557,7 @@ func (v *validator) autoscaling(s *AppSpec, path *field.Path) {
 				continue
 			}
 		}
-		v.add(path.Child(t.field), "needs spec.resources.requests.%s (from the App or the Platform): utilization is measured against the request", t.resource)
+		v.add(path.Child(t.field), "needs %s (from the App or the Platform): utilization is measured against the request", resourcesPath.Child("requests", string(t.resource)))
 	}
 }
 
@@ -599,9 +614,10 @@ func (v *validator) config(c *Config, path *field.Path) {
 	}
 }
 
-// mountPaths checks the directories the config and the external secrets are
-// mounted at: absolute, not /tmp (the writable scratch directory), and each
-// used once, as Kubernetes requires of a container's mounts.
+// mountPaths checks the directories the config, the external secrets and
+// the volumes are mounted at: absolute, not /tmp (the writable scratch
+// directory), and each used once, as Kubernetes requires of a container's
+// mounts.
 func (v *validator) mountPaths(s *AppSpec, spec *field.Path) {
 	type mount struct {
 		path *field.Path
@@ -614,6 +630,13 @@ func (v *validator) mountPaths(s *AppSpec, spec *field.Path) {
 	for i, es := range s.ExternalSecrets {
 		if es.MountPath != "" {
 			mounts = append(mounts, mount{spec.Child("externalSecrets").Index(i).Child("mountPath"), es.MountPath})
+		}
+	}
+	// Every other container mounts some of these, and /tmp: checking them
+	// all, as the main container mounts them, checks each container.
+	for i, vol := range s.Volumes {
+		if v.required(spec.Child("volumes").Index(i).Child("mountPath"), vol.MountPath) {
+			mounts = append(mounts, mount{spec.Child("volumes").Index(i).Child("mountPath"), vol.MountPath})
 		}
 	}
 	first := map[string]*field.Path{}
@@ -674,6 +697,9 @@ func (v *validator) probes(s *AppSpec, path *field.Path) {
 		if pr.Path != "" && pr.Port != nil {
 			v.portRef(*pr.Port, s.Ports, pp.Child("port"))
 		}
+		if pr.Path != "" && pr.Port == nil && len(s.Ports) == 0 {
+			v.add(pp.Child("path"), "the HTTP shorthand needs a port, but the App has none (ports: [])")
+		}
 		if pr.HTTPGet != nil {
 			v.portRef(pr.HTTPGet.Port, s.Ports, pp.Child("httpGet", "port"))
 		}
@@ -698,6 +724,10 @@ func (v *validator) portRef(ref intstr.IntOrString, ports []Port, path *field.Pa
 	value := ref.String()
 	if ref.Type == intstr.String {
 		value = fmt.Sprintf("%q", ref.StrVal)
+	}
+	if len(ports) == 0 {
+		v.add(path, "%s is not a port of the container, which has none (ports: [])", value)
+		return
 	}
 	v.add(path, "%s is not a port of the container; its ports are %s", value, strings.Join(names, ", "))
 }
@@ -802,7 +832,9 @@ func (v *validator) monitoring(s *AppSpec, path *field.Path) {
 	if m == nil {
 		return
 	}
-	v.portRef(intstr.FromString(m.Port), s.Ports, path.Child("port"))
+	if len(s.Ports) > 0 { // else the App has nothing to scrape, which workload reports
+		v.portRef(intstr.FromString(m.Port), s.Ports, path.Child("port"))
+	}
 	if !strings.HasPrefix(m.Path, "/") {
 		v.add(path.Child("path"), "%q must start with /", m.Path)
 	}

@@ -2,6 +2,7 @@ package oracle
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -23,6 +24,7 @@ func TestGoldenReferences(t *testing.T) {
 		"Service selector", "VirtualService destination", "HTTPRoute backend", "Ingress backend",
 		"HorizontalPodAutoscaler target", "PodDisruptionBudget selector", "ServiceMonitor selector", "PodMonitor selector",
 		"Rollout service", "Rollout virtual service", "Canary target", "ConfigMap volume", "Secret volume", "ServiceAccount",
+		"StatefulSet service", "PersistentVolumeClaim volume", "volume mount", "ServiceAccount of a pod",
 	} {
 		if checked[ref] == 0 {
 			t.Errorf("no golden case has a %s to check", ref)
@@ -47,9 +49,14 @@ func checkReferences(ours []*Object, checked map[string]int) []string {
 	for _, obj := range ours {
 		ns := str(obj.Doc, "metadata", "namespace")
 		named[obj.Kind+"/"+ns+"/"+obj.Name] = true
+		if obj.Kind == "PersistentVolumeClaim" {
+			// "<app>-<volume>": the pods mount it as the volume <volume>.
+			named["App volume claim/"+ns+"/"+strings.TrimPrefix(obj.Name, obj.Labels["app"]+"-")] = true
+		}
+		if template := podTemplate(obj); template != nil {
+			pods = append(pods, labelled{ns, strMap(template, "metadata", "labels")})
+		}
 		switch obj.Kind {
-		case "Deployment", "Rollout":
-			pods = append(pods, labelled{ns, strMap(obj.Doc, "spec", "template", "metadata", "labels")})
 		case "Service":
 			svcs = append(svcs, labelled{ns, obj.Labels})
 		case "Canary":
@@ -128,21 +135,46 @@ func checkReferences(ours []*Object, checked map[string]int) []string {
 			checked["ServiceAccount"]++
 			used := false
 			for _, other := range ours {
-				if (other.Kind == "Deployment" || other.Kind == "Rollout") && str(other.Doc, "spec", "template", "spec", "serviceAccountName") == obj.Name {
+				if template := podTemplate(other); template != nil && str(template, "spec", "serviceAccountName") == obj.Name {
 					used = true
 				}
 			}
 			if !used {
 				fail(obj, "no rendered pod template runs as it")
 			}
+		case "StatefulSet":
+			need(obj, "StatefulSet service", "Service", ns, str(obj.Doc, "spec", "serviceName"))
 		}
-		if obj.Kind == "Deployment" || obj.Kind == "Rollout" {
-			for _, volume := range list(obj.Doc, "spec", "template", "spec", "volumes") {
-				if name := str(volume, "configMap", "name"); name != "" {
-					need(obj, "ConfigMap volume", "ConfigMap", ns, name)
-				}
-				if name := str(volume, "secret", "secretName"); name != "" {
-					need(obj, "Secret volume", "ExternalSecret", ns, name)
+		template := podTemplate(obj)
+		if template == nil {
+			continue
+		}
+		if sa := str(template, "spec", "serviceAccountName"); sa != "" && named["ServiceAccount/"+ns+"/"+sa] {
+			checked["ServiceAccount of a pod"]++
+		}
+		claimTemplates := map[string]bool{}
+		for _, claim := range list(obj.Doc, "spec", "volumeClaimTemplates") {
+			claimTemplates[str(claim, "metadata", "name")] = true
+		}
+		for _, volume := range list(template, "spec", "volumes") {
+			// The config and the mounted external secrets are slipway's
+			// own volumes; an App's volumes may name objects made
+			// elsewhere, unless they name a claim slipway renders.
+			switch name := str(volume, "name"); {
+			case name == "config":
+				need(obj, "ConfigMap volume", "ConfigMap", ns, str(volume, "configMap", "name"))
+			case strings.HasPrefix(name, "secret-"):
+				need(obj, "Secret volume", "ExternalSecret", ns, str(volume, "secret", "secretName"))
+			case str(volume, "persistentVolumeClaim", "claimName") != "" && named["App volume claim/"+ns+"/"+name]:
+				need(obj, "PersistentVolumeClaim volume", "PersistentVolumeClaim", ns, str(volume, "persistentVolumeClaim", "claimName"))
+			}
+		}
+		for _, c := range append(list(template, "spec", "containers"), list(template, "spec", "initContainers")...) {
+			for _, mount := range list(c, "volumeMounts") {
+				checked["volume mount"]++
+				name := str(mount, "name")
+				if !claimTemplates[name] && !slices.ContainsFunc(list(template, "spec", "volumes"), func(v map[string]any) bool { return str(v, "name") == name }) {
+					fail(obj, "container %s mounts %q, which is neither a volume of the pod nor a claim template", str(c, "name"), name)
 				}
 			}
 		}
@@ -203,4 +235,16 @@ func list(doc map[string]any, path ...string) []map[string]any {
 		}
 	}
 	return out
+}
+
+// podTemplate is the pod template of a workload (Deployment, StatefulSet,
+// Rollout, Job, CronJob), nil for other kinds.
+func podTemplate(obj *Object) map[string]any {
+	switch obj.Kind {
+	case "Deployment", "StatefulSet", "Rollout", "Job":
+		return mapAt(obj.Doc, "spec", "template")
+	case "CronJob":
+		return mapAt(obj.Doc, "spec", "jobTemplate", "spec", "template")
+	}
+	return nil
 }
