@@ -40,6 +40,18 @@ func TestMerge(t *testing.T) {
 			want:     `{externalSecrets: [{name: s, data: [{secretKey: a, remoteRef: {key: x}}, {secretKey: b, remoteRef: {key: z}}]}]}`,
 		},
 		{
+			name:     "an empty named list clears the inherited one",
+			base:     `{ports: [{name: http, port: 1}], workers: [{name: w, command: [x]}]}`,
+			override: `{ports: []}`,
+			want:     `{ports: [], workers: [{name: w, command: [x]}]}`,
+		},
+		{
+			name:     "workers merge by name",
+			base:     `{workers: [{name: w, command: [x], replicas: 2}]}`,
+			override: `{workers: [{name: w, replicas: 4}]}`,
+			want:     `{workers: [{name: w, command: [x], replicas: 4}]}`,
+		},
+		{
 			name:     "deleting what is not inherited is an error",
 			base:     `{env: [{name: A, value: "1"}]}`,
 			override: `{env: [{name: B, $patch: delete}]}`,
