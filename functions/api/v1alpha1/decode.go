@@ -41,26 +41,35 @@ var (
 // the Platform as it applies to the environment: its spec merged with the
 // environment's section. Spec.Environments keeps the environment names.
 func ResolvePlatform(doc map[string]any, environment string) (*Platform, []FieldError) {
-	errs := strict.Check(doc, reflect.TypeFor[Platform](), nil)
-	errs = append(errs, checkEnvironments(doc, reflect.TypeFor[PlatformSpec]())...)
-	if len(errs) > 0 {
-		return nil, movedToDefaults(errs)
+	found := strict.Check(doc, reflect.TypeFor[Platform](), nil)
+	found = append(found, checkEnvironments(doc, reflect.TypeFor[PlatformSpec]())...)
+	if len(found) == 0 {
+		p, errs, _ := resolvePlatform(doc, environment)
+		return p, errs
 	}
+	// As for Apps: the rest is checked too.
+	_, errs, decoded := resolvePlatform(withoutErrors(doc, found), environment)
+	if decoded {
+		found = append(found, independent(errs, found)...)
+	}
+	return nil, movedToDefaults(found)
+}
+
+func resolvePlatform(doc map[string]any, environment string) (*Platform, []FieldError, bool) {
 	spec, errs := specFor(doc, environment)
 	var p Platform
 	if len(errs) == 0 {
 		errs = decodeTyped(map[string]any{"metadata": doc["metadata"], "spec": spec}, &p)
 	}
 	if len(errs) > 0 {
-		return nil, errs
+		return nil, errs, false
 	}
 	p.TypeMeta = typeMeta(doc)
 	p.defaults, _ = spec["defaults"].(map[string]any)
-	errs = validatePlatform(&p)
-	if len(errs) > 0 {
-		return nil, errs
+	if errs := validatePlatform(&p); len(errs) > 0 {
+		return nil, errs, true
 	}
-	return &p, nil
+	return &p, nil, true
 }
 
 // ResolveApp turns a decoded App document into the App to render for the
@@ -69,21 +78,34 @@ func ResolvePlatform(doc map[string]any, environment string) (*Platform, []Field
 // Platform's defaults and settings (platform may be nil) and the built-in
 // defaults, and validated. It returns every problem found, and no App when there is one.
 func ResolveApp(doc map[string]any, platform *Platform, opts Options) (*App, []FieldError) {
-	errs := strict.Check(doc, reflect.TypeFor[App](), nil)
-	errs = append(errs, checkEnvironments(doc, reflect.TypeFor[AppSpec]())...)
-	if len(errs) > 0 {
-		return nil, errs
+	found := strict.Check(doc, reflect.TypeFor[App](), nil)
+	found = append(found, checkEnvironments(doc, reflect.TypeFor[AppSpec]())...)
+	if len(found) == 0 {
+		app, errs, _ := resolveApp(doc, platform, opts)
+		return app, errs
 	}
+	// Check the rest too, without what is already known to be wrong, so
+	// that every independent problem is reported at once.
+	_, errs, decoded := resolveApp(withoutErrors(doc, found), platform, opts)
+	if decoded {
+		found = append(found, independent(errs, found)...)
+	}
+	return nil, found
+}
+
+// resolveApp is ResolveApp for a document that strict checking passed; it
+// also tells whether the document could be decoded.
+func resolveApp(doc map[string]any, platform *Platform, opts Options) (*App, []FieldError, bool) {
 	spec, errs := specFor(doc, opts.Environment)
 	if len(errs) == 0 && platform != nil {
 		spec, errs = inherit(platform.defaults, spec)
 	}
 	if len(errs) > 0 {
-		return nil, errs
+		return nil, errs, false
 	}
 	var app App
 	if errs := decodeTyped(map[string]any{"metadata": doc["metadata"], "spec": spec}, &app); len(errs) > 0 {
-		return nil, errs
+		return nil, errs, false
 	}
 	app.TypeMeta = typeMeta(doc)
 	if app.Namespace == "" {
@@ -91,14 +113,14 @@ func ResolveApp(doc map[string]any, platform *Platform, opts Options) (*App, []F
 	}
 	if platform != nil {
 		if errs := applyPlatform(&app, platform); len(errs) > 0 {
-			return nil, errs
+			return nil, errs, true
 		}
 	}
 	setDefaults(&app)
 	if errs := validateApp(&app); len(errs) > 0 {
-		return nil, errs
+		return nil, errs, true
 	}
-	return &app, nil
+	return &app, nil, true
 }
 
 // KnownEnvironments lists, sorted, the environments that any of the App or

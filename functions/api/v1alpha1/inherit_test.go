@@ -125,3 +125,28 @@ func sample(t reflect.Type, depth int) any {
 	}
 	return nil
 }
+
+func TestIndependent(t *testing.T) {
+	found := []FieldError{
+		{Path: "spec.imagee", Detail: `unknown field (did you mean "image"?)`},
+		{Path: "spec.ports[0].prot", Detail: `unknown field (did you mean "port"?)`},
+		{Path: "spec.env[2]", Detail: "must be a map, got number 5"},
+		{Path: "spec.replicas", Detail: "must be an integer, got string \"lots\""},
+		{Path: "spec.canary.wieght", Detail: "unknown field"},
+	}
+	errs := []FieldError{
+		{Path: "spec.image", Detail: "required"},
+		{Path: "spec.ports[0].port", Detail: "must be between 1 and 65535, got 0"},
+		{Path: "spec.env[0].name", Detail: "required"},
+		{Path: "spec.replicas", Detail: "must not be negative"},
+		{Path: "spec.canary.weight", Detail: "is 120"},
+		{Path: "spec.ports[1].port", Detail: "must be between 1 and 65535, got 0"},
+	}
+	var got []string
+	for _, e := range independent(errs, found) {
+		got = append(got, e.Path)
+	}
+	if want := []string{"spec.canary.weight", "spec.ports[1].port"}; !slices.Equal(got, want) {
+		t.Errorf("independent = %v, want %v", got, want)
+	}
+}

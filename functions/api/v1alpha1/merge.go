@@ -69,6 +69,14 @@ func merge(base, override any, path *field.Path, key string, errs *[]FieldError)
 	case []any:
 		nameKey, named := namedLists[key]
 		b, ok := base.([]any)
+		if named && !ok {
+			for i, item := range o {
+				if isDelete(item) {
+					name, _ := itemName(item, nameKey)
+					*errs = append(*errs, fieldError(path.Index(i), "%s %q: nothing to delete: no %s is inherited", nameKey, name, key))
+				}
+			}
+		}
 		if !named || !ok || len(o) == 0 {
 			return withoutPatches(o)
 		}

@@ -58,6 +58,12 @@ func TestMerge(t *testing.T) {
 			err:      `env[0]: name "B": nothing to delete`,
 		},
 		{
+			name:     "deleting from a list that is not inherited is an error",
+			base:     `{image: x}`,
+			override: `{env: [{name: B, $patch: delete}]}`,
+			err:      `env[0]: name "B": nothing to delete: no env is inherited`,
+		},
+		{
 			name:     "deleting twice is an error",
 			base:     `{env: [{name: A, value: "1"}]}`,
 			override: `{env: [{name: A, $patch: delete}, {name: A, $patch: delete}]}`,
