@@ -73,7 +73,7 @@ func merge(base, override any, path *field.Path, key string, errs *[]FieldError)
 			for i, item := range o {
 				if isDelete(item) {
 					name, _ := itemName(item, nameKey)
-					*errs = append(*errs, fieldError(path.Index(i), "%s %q: nothing to delete: no %s is inherited", nameKey, name, key))
+					*errs = append(*errs, fieldError(path.Index(i), "%s %q: nothing to delete: %s has no inherited items", nameKey, name, key))
 				}
 			}
 		}

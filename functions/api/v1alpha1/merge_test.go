@@ -61,7 +61,7 @@ func TestMerge(t *testing.T) {
 			name:     "deleting from a list that is not inherited is an error",
 			base:     `{image: x}`,
 			override: `{env: [{name: B, $patch: delete}]}`,
-			err:      `env[0]: name "B": nothing to delete: no env is inherited`,
+			err:      `env[0]: name "B": nothing to delete: env has no inherited items`,
 		},
 		{
 			name:     "deleting twice is an error",
