@@ -137,6 +137,7 @@ func validatePlatform(p *Platform) []FieldError {
 		v.messages(spec.Child("namespace"), p.Spec.Namespace, validation.IsDNS1123Label(p.Spec.Namespace))
 	}
 	v.labels(p.Spec.Labels, spec.Child("labels"))
+	v.annotations(p.Spec.Annotations, spec.Child("annotations"))
 	if d := p.Spec.Defaults; d != nil {
 		// What can be checked without an App is checked here, so that a
 		// mistake is reported on the Platform, once, rather than on every

@@ -30,10 +30,10 @@ func validateApp(app *App) []FieldError {
 	v.env(s.Env, p.Child("env"), s.ExternalSecrets)
 	v.resources(s.Resources, p.Child("resources"))
 	v.routing(s, p.Child("routing"))
-	v.canary(s, p.Child("canary"))
+	v.canary(app, p.Child("canary"))
 	v.externalSecrets(s.ExternalSecrets, p.Child("externalSecrets"))
 	v.autoscaling(s.Autoscaling, s.Resources, p.Child("resources"), p.Child("autoscaling"))
-	v.disruptionBudget(s, p.Child("disruptionBudget"))
+	v.disruptionBudget(s.DisruptionBudget, s.Replicas, s.Autoscaling, p.Child("disruptionBudget"))
 	v.config(s.Config, p.Child("config"))
 	v.configRead(app, p.Child("config"))
 	v.mountPaths(s, p)
@@ -261,17 +261,6 @@ func (v *validator) keyRef(ref *KeyRef, path *field.Path) {
 	}
 }
 
-func (v *validator) resources(r *corev1.ResourceRequirements, path *field.Path) {
-	if r == nil {
-		return
-	}
-	for name, limit := range r.Limits {
-		if req, ok := r.Requests[name]; ok && req.Cmp(limit) > 0 {
-			v.add(path.Child("requests").Key(string(name)), "%s exceeds the limit %s", req.String(), limit.String())
-		}
-	}
-}
-
 func (v *validator) routing(s *AppSpec, path *field.Path) {
 	r := s.Routing
 	if r == nil {
@@ -285,6 +274,7 @@ func (v *validator) routing(s *AppSpec, path *field.Path) {
 		p := path.Child("hosts").Index(i)
 		name := strings.TrimPrefix(host, "*.")
 		v.messages(p, host, validation.IsDNS1123Subdomain(name))
+		v.validHost(host, p)
 		if seen[host] {
 			v.add(p, "%q is duplicated", host)
 		}
@@ -315,7 +305,10 @@ func (v *validator) routing(s *AppSpec, path *field.Path) {
 			if g.Name != "" {
 				v.add(gp.Child("tls"), "applies to a gateway slipway creates: a shared gateway (name) terminates TLS with its own certificates")
 			}
-			v.required(gp.Child("tls", "credentialName"), g.TLS.CredentialName)
+			if v.required(gp.Child("tls", "credentialName"), g.TLS.CredentialName) {
+				// The name of a Secret, in the gateway's namespace.
+				v.messages(gp.Child("tls", "credentialName"), g.TLS.CredentialName, validation.IsDNS1123Subdomain(g.TLS.CredentialName))
+			}
 		}
 		if g.Name == "" && g.Create != nil && !*g.Create {
 			v.add(gp.Child("name"), "required when create is false: name the existing gateway to route through")
@@ -326,10 +319,30 @@ func (v *validator) routing(s *AppSpec, path *field.Path) {
 	}
 	if in := r.Ingress; in != nil {
 		ip := path.Child("ingress")
+		v.annotations(in.Annotations, ip.Child("annotations"))
 		v.oneOf(ip.Child("api"), in.API, IngressAPIIngress, IngressAPIHTTPRoute)
 		if in.API == IngressAPIHTTPRoute {
 			if len(in.ParentRefs) == 0 {
 				v.add(ip.Child("parentRefs"), "required for HTTPRoute: name the Gateway to attach to")
+			}
+			// The limits of the HTTPRoute CRD.
+			if len(r.Hosts) > maxHTTPRouteItems {
+				v.add(path.Child("hosts"), "lists %d hosts; an HTTPRoute takes at most %d: split the App's routing, or use Istio", len(r.Hosts), maxHTTPRouteItems)
+			}
+			if len(r.RequestHeaders) > maxHTTPRouteItems {
+				v.add(path.Child("requestHeaders"), "sets %d headers; an HTTPRoute sets at most %d", len(r.RequestHeaders), maxHTTPRouteItems)
+			}
+			for _, k := range slices.Sorted(maps.Keys(r.RequestHeaders)) {
+				if r.RequestHeaders[k] == "" {
+					v.add(path.Child("requestHeaders").Key(k), "an HTTPRoute cannot set a header to the empty string")
+				}
+			}
+			seen := map[string]int{}
+			for i, ref := range in.ParentRefs {
+				if j, dup := seen[ref]; dup {
+					v.add(ip.Child("parentRefs").Index(i), "%q is duplicated (first at %s): an HTTPRoute attaches to each Gateway once", ref, ip.Child("parentRefs").Index(j))
+				}
+				seen[ref] = i
 			}
 			if in.ClassName != "" || in.TLSSecretName != "" {
 				v.add(ip, "className and tlsSecretName apply to an Ingress; an HTTPRoute's Gateway handles both")
@@ -363,7 +376,8 @@ func (v *validator) routing(s *AppSpec, path *field.Path) {
 	}
 }
 
-func (v *validator) canary(s *AppSpec, path *field.Path) {
+func (v *validator) canary(app *App, path *field.Path) {
+	s := &app.Spec
 	c := s.Canary
 	if c == nil {
 		return
@@ -405,6 +419,10 @@ func (v *validator) canary(s *AppSpec, path *field.Path) {
 			v.add(path.Child("controller"), "argo-rollouts shifts traffic through the Istio VirtualService: set routing (without ingress)")
 		}
 	case CanaryControllerFlagger:
+		if n := len(app.Name) + len("-primary"); n > validation.DNS1123LabelMaxLength {
+			v.add(field.NewPath("metadata", "name"), "is %d characters long; under flagger at most %d are allowed, so that Flagger's \"<name>-primary\" is still a valid label value",
+				len(app.Name), validation.DNS1123LabelMaxLength-len("-primary"))
+		}
 		if c.Image != "" || c.Weight != nil || c.Replicas != nil || len(c.Steps) > 0 {
 			v.add(path, "with flagger only analysis may be set: Flagger rolls out changes of spec.image and sets the weights itself")
 		}
@@ -424,7 +442,9 @@ func (v *validator) canary(s *AppSpec, path *field.Path) {
 			v.add(p.Child("setWeight"), "must be between 0 and 100, got %d", *w)
 		}
 		if step.Pause != nil && step.Pause.Duration != "" {
-			v.duration(step.Pause.Duration, p.Child("pause", "duration"))
+			if v.duration(step.Pause.Duration, p.Child("pause", "duration")) && strings.HasPrefix(step.Pause.Duration, "-") {
+				v.add(p.Child("pause", "duration"), "%q must not be negative", step.Pause.Duration)
+			}
 		}
 	}
 	if a := c.Analysis; a != nil && c.Controller == CanaryControllerFlagger {
@@ -561,8 +581,9 @@ func (v *validator) autoscaling(a *Autoscaling, resources *corev1.ResourceRequir
 	}
 }
 
-func (v *validator) disruptionBudget(s *AppSpec, path *field.Path) {
-	b := s.DisruptionBudget
+// disruptionBudget checks the budget of a workload with replicas pods, or
+// autoscaling.
+func (v *validator) disruptionBudget(b *DisruptionBudget, replicas *int32, autoscaling *Autoscaling, path *field.Path) {
 	if b == nil {
 		return
 	}
@@ -591,11 +612,21 @@ func (v *validator) disruptionBudget(s *AppSpec, path *field.Path) {
 	if m := b.MaxUnavailable; m != nil && (m.Type == intstr.Int && m.IntVal == 0 || m.Type == intstr.String && m.StrVal == "0%") {
 		v.add(path.Child("maxUnavailable"), "is %q: no pod could ever be evicted, which blocks node drains", m.String())
 	}
-	if m := b.MinAvailable; m != nil && m.Type == intstr.Int && s.Autoscaling == nil && m.IntVal >= *s.Replicas && *s.Replicas > 0 {
-		v.add(path.Child("minAvailable"), "is %d but the app runs %d replicas: no pod could ever be evicted, which blocks node drains", m.IntVal, *s.Replicas)
+	// The fewest pods the workload runs: a budget that keeps them all
+	// available lets no pod be evicted. A percentage is rounded up, as the
+	// eviction API does.
+	fewest, what := int32(0), ""
+	switch {
+	case autoscaling != nil:
+		fewest, what = *autoscaling.MinReplicas, "autoscaling may run as few as %d replica(s)"
+	case replicas != nil:
+		fewest, what = *replicas, "the workload runs %d replica(s)"
 	}
-	if m := b.MinAvailable; m != nil && m.Type == intstr.Int && s.Autoscaling != nil && m.IntVal >= *s.Autoscaling.MinReplicas {
-		v.add(path.Child("minAvailable"), "is %d but autoscaling may run as few as %d replicas, which would block node drains", m.IntVal, *s.Autoscaling.MinReplicas)
+	if m := b.MinAvailable; m != nil && fewest > 0 && m.StrVal != "100%" {
+		need, err := intstr.GetScaledValueFromIntOrPercent(m, int(fewest), true)
+		if err == nil && need >= int(fewest) {
+			v.add(path.Child("minAvailable"), "is %s but "+what+": no pod could ever be evicted, which blocks node drains", m.String(), fewest)
+		}
 	}
 }
 
@@ -606,6 +637,7 @@ func (v *validator) config(c *Config, path *field.Path) {
 	if len(c.Data) == 0 {
 		v.add(path.Child("data"), "required: at least one key")
 	}
+	v.configMapSize(c.Data, path.Child("data"))
 	for _, k := range slices.Sorted(maps.Keys(c.Data)) {
 		v.messages(path.Child("data"), k, validation.IsConfigMapKey(k))
 		if c.Env {
@@ -661,6 +693,7 @@ func (v *validator) serviceAccount(sa *ServiceAccount, path *field.Path) {
 		return
 	}
 	v.messages(path.Child("name"), sa.Name, validation.IsDNS1123Subdomain(sa.Name))
+	v.annotations(sa.Annotations, path.Child("annotations"))
 	if !*sa.Create && len(sa.Annotations) > 0 {
 		v.add(path.Child("annotations"), "apply to a created ServiceAccount only (create is false)")
 	}
@@ -679,6 +712,7 @@ func (v *validator) probes(s *AppSpec, path *field.Path) {
 			continue
 		}
 		pp, pr := path.Child(probe.name), probe.probe
+		v.probeTimings(&pr.Probe, probe.name, pp)
 		handlers := 0
 		for _, set := range []bool{pr.Path != "", pr.Exec != nil, pr.HTTPGet != nil, pr.TCPSocket != nil, pr.GRPC != nil} {
 			if set {
@@ -734,6 +768,7 @@ func (v *validator) portRef(ref intstr.IntOrString, ports []Port, path *field.Pa
 
 func (v *validator) security(sec *Security, path *field.Path) {
 	v.oneOf(path.Child("seccompProfile"), sec.SeccompProfile, SeccompRuntimeDefault, "Unconfined")
+	v.ids(path, map[string]*int64{"runAsUser": sec.RunAsUser, "runAsGroup": sec.RunAsGroup, "fsGroup": sec.FSGroup})
 	if *sec.RunAsNonRoot && sec.RunAsUser != nil && *sec.RunAsUser == 0 {
 		v.add(path.Child("runAsUser"), "is 0 (root) but runAsNonRoot is true: the container would never start")
 	}
@@ -755,12 +790,11 @@ func (v *validator) pod(pod *Pod, path *field.Path) {
 	if pod == nil {
 		return
 	}
-	for _, k := range slices.Sorted(maps.Keys(pod.Annotations)) {
-		v.messages(path.Child("annotations"), k, validation.IsQualifiedName(k))
-		if k == AnnotationConfigHash {
-			v.add(path.Child("annotations").Key(k), "is set by slipway from the config's content")
-		}
+	v.annotations(pod.Annotations, path.Child("annotations"))
+	if _, set := pod.Annotations[AnnotationConfigHash]; set {
+		v.add(path.Child("annotations").Key(AnnotationConfigHash), "is set by slipway from the config's content")
 	}
+	v.affinity(pod.Affinity, path.Child("affinity"))
 	v.labels(pod.NodeSelector, path.Child("nodeSelector"))
 	for i, t := range pod.Tolerations {
 		p := path.Child("tolerations").Index(i)
@@ -795,6 +829,7 @@ func (v *validator) pod(pod *Pod, path *field.Path) {
 		if c.MinDomains != nil && (*c.MinDomains < 1 || c.WhenUnsatisfiable != corev1.DoNotSchedule) {
 			v.add(p.Child("minDomains"), "applies with whenUnsatisfiable DoNotSchedule only, and must be at least 1")
 		}
+		v.labelSelector(c.LabelSelector, p.Child("labelSelector"))
 	}
 	if pod.PriorityClassName != "" {
 		v.messages(path.Child("priorityClassName"), pod.PriorityClassName, validation.IsDNS1123Subdomain(pod.PriorityClassName))
@@ -817,6 +852,7 @@ func (v *validator) pod(pod *Pod, path *field.Path) {
 
 func (v *validator) service(svc *Service, path *field.Path) {
 	v.oneOf(path.Child("type"), string(svc.Type), "ClusterIP", "NodePort", "LoadBalancer")
+	v.annotations(svc.Annotations, path.Child("annotations"))
 	if svc.NodePort != 0 {
 		if svc.Type != corev1.ServiceTypeNodePort {
 			v.add(path.Child("nodePort"), "needs type NodePort, got %q", svc.Type)

@@ -382,6 +382,7 @@ func (v *validator) workers(app *App, path *field.Path) {
 		v.process(app, &w.Process, p, validation.DNS1123LabelMaxLength, seen)
 		v.nonNegative(w.Replicas, p.Child("replicas"))
 		v.autoscaling(w.Autoscaling, w.Resources, p.Child("resources"), p.Child("autoscaling"))
+		v.disruptionBudget(w.DisruptionBudget, w.Replicas, w.Autoscaling, p.Child("disruptionBudget"))
 	}
 }
 
