@@ -12,6 +12,7 @@ import (
 
 	"github.com/slipway-dev/slipway/functions/api/v1alpha1"
 	"github.com/slipway-dev/slipway/functions/internal/golden"
+	"github.com/slipway-dev/slipway/functions/internal/secretscan"
 	"github.com/slipway-dev/slipway/functions/krm"
 )
 
@@ -69,7 +70,11 @@ func checkVariant(t *testing.T, dir, suffix string, items []*yaml.RNode, config 
 		}
 		var msgs strings.Builder
 		for _, r := range results {
-			msgs.WriteString(krm.FormatResult(r) + "\n")
+			msg := krm.FormatResult(r)
+			if what := secretscan.InValue(msg); what != "" {
+				t.Errorf("a message shows what looks like %s: %s", what, msg)
+			}
+			msgs.WriteString(msg + "\n")
 		}
 		compared[errorsFile] = true
 		golden.Compare(t, errorsFile, []byte(msgs.String()))

@@ -8,43 +8,6 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-func TestLooksSecret(t *testing.T) {
-	for _, tc := range []struct {
-		name, value string
-		secret      bool
-	}{
-		{"DB_PASSWORD", "hunter2", true},
-		{"MYSQL_ROOT_PASSWORD", "x", true},
-		{"GITHUB_TOKEN", "abc", true},
-		{"client-secret", "abc", true},
-		{"STRIPE_API_KEY", "abc", true},
-		{"SSH_PRIVATE_KEY", "abc", true},
-		{"AWS_SECRET_ACCESS_KEY", "abc", true},
-		{"SECRET_KEY_BASE", "abc", true},
-		{"ANYTHING", "AKIAIOSFODNN7EXAMPLE", true},
-		{"CERT", "-----BEGIN RSA PRIVATE KEY-----\nMIIB...", true},
-		{"DATABASE_URL", "postgres://admin:s3cret@db:5432/app", true},
-		{"GH", "ghp_" + strings.Repeat("a", 36), true},
-		{"SESSION", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.sig", true},
-
-		{"DB_PASSWORD", "", false},
-		{"DB_PASSWORD", "$(OTHER_PASSWORD)", false},
-		{"DB_PASSWORD_FILE", "/run/secrets/db", false},
-		{"TOKEN_PATH", "/var/run/token", false},
-		{"SECRET_NAME", "admin-secret", false},
-		{"PASSWORDLESS_LOGIN", "true", false},
-		{"RAILS_ENV", "production", false},
-		{"DATABASE_URL", "postgres://db:5432/app", false},
-		{"DATABASE_URL", "postgres://admin:$(DB_PASSWORD)@db:5432/app", false},
-		{"LOG_LEVEL", "debug", false},
-	} {
-		got := looksSecret(tc.name, tc.value) != ""
-		if got != tc.secret {
-			t.Errorf("looksSecret(%q, %q) = %v, want %v", tc.name, tc.value, got, tc.secret)
-		}
-	}
-}
-
 // TestSecretWarning renders an App with a literal password: it renders, with
 // a warning that names the field and not the value.
 func TestSecretWarning(t *testing.T) {
@@ -78,5 +41,64 @@ spec:
 	}
 	if !strings.Contains(r.Message, "DB_PASSWORD") || strings.Contains(r.Message, password) {
 		t.Errorf("the message must name the variable and not hold the value: %q", r.Message)
+	}
+}
+
+// TestSecretWarningsEverywhere puts a literal secret in every place an App
+// holds literal text: each gets a warning on its path, none shows it.
+func TestSecretWarningsEverywhere(t *testing.T) {
+	const pw = "correct-horse-battery-staple"
+	app, err := yaml.Parse(`apiVersion: slipway.dev/v1alpha1
+kind: App
+metadata: {name: shop, namespace: web}
+spec:
+  image: registry.example.com/shop:1.0.0
+  args: [--db-password=` + pw + `, serve]
+  env:
+    - {name: dbPassword, value: ` + pw + `}
+    - {name: CACHE_URL, value: "redis://:` + pw + `@cache:6379"}
+  config:
+    env: true
+    data: {SMTP_PWD: ` + pw + `, LOG_LEVEL: info}
+  pod:
+    annotations: {example.com/token: ` + pw + `}
+  routing:
+    hosts: [shop.example.com]
+    requestHeaders: {authorization: "Basic dXNlcjpwYXNzd29yZA=="}
+  externalSecrets:
+    - name: shop-secret
+      storeRef: {name: vault}
+      template: {password: ` + pw + `, url: "postgres://{{ .user }}@db"}
+      data: [{secretKey: user, remoteRef: {key: shop/db}}]
+  workers:
+    - {name: sync, command: [bin/sync], env: [{name: DB_PASS, value: ` + pw + `}]}
+  sidecars:
+    - {name: proxy, image: registry.example.com/proxy:1.0.0, env: [{name: API_TOKEN, value: ` + pw + `}]}
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, results := Render([]*yaml.RNode{app}, nil, Options{})
+	if results.ExitCode() != 0 || len(out) == 0 {
+		t.Fatalf("want a rendering with warnings, got %d items and %v", len(out), results)
+	}
+	var paths []string
+	for _, r := range results {
+		if r.Severity != framework.Warning || r.Field == nil {
+			t.Errorf("want warnings with a field path, got %+v", r)
+			continue
+		}
+		if strings.Contains(r.Message, pw) || strings.Contains(r.Message, "dXNlcjpwYXNzd29yZA") {
+			t.Errorf("the message shows the value: %q", r.Message)
+		}
+		paths = append(paths, r.Field.Path)
+	}
+	want := []string{
+		"spec.env[0].value", "spec.env[1].value", "spec.args[0]", "spec.workers[0].env[0].value", "spec.sidecars[0].env[0].value",
+		"spec.config.data[SMTP_PWD]", "spec.routing.requestHeaders[authorization]", "spec.pod.annotations[example.com/token]",
+		"spec.externalSecrets[0].template[password]",
+	}
+	if strings.Join(paths, "\n") != strings.Join(want, "\n") {
+		t.Errorf("warnings on\n%s\nwant\n%s", strings.Join(paths, "\n"), strings.Join(want, "\n"))
 	}
 }

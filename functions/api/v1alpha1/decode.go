@@ -20,6 +20,11 @@ import (
 type FieldError = strict.Error
 
 func fieldError(path *field.Path, format string, args ...any) FieldError {
+	for i, arg := range args {
+		if s, ok := arg.(string); ok {
+			args[i] = shown(s)
+		}
+	}
 	return FieldError{Path: path.String(), Detail: fmt.Sprintf(format, args...)}
 }
 
