@@ -137,6 +137,9 @@ func validatePlatform(p *Platform) []FieldError {
 		v.messages(spec.Child("namespace"), p.Spec.Namespace, validation.IsDNS1123Label(p.Spec.Namespace))
 	}
 	v.labels(p.Spec.Labels, spec.Child("labels"))
+	if reg := p.Spec.ImageRegistry; reg != "" && !imageRef.MatchString(withRegistry(reg, "app:1")) {
+		v.add(spec.Child("imageRegistry"), "%q is not a registry host with an optional path, such as registry.example.com/team", reg)
+	}
 	v.annotations(p.Spec.Annotations, spec.Child("annotations"))
 	if d := p.Spec.Defaults; d != nil {
 		// What can be checked without an App is checked here, so that a
@@ -147,6 +150,11 @@ func validatePlatform(p *Platform) []FieldError {
 			v.add(path.Child("environments"), "the Platform's environments override its defaults: set spec.environments.<name>.defaults")
 		}
 		v.image(d.Image, path.Child("image"), false)
+		if r := d.Routing; r != nil {
+			for _, k := range slices.Sorted(maps.Keys(r.RequestHeaders)) {
+				v.messages(path.Child("routing", "requestHeaders"), k, validation.IsHTTPHeaderName(k))
+			}
+		}
 		v.nonNegative(d.Replicas, path.Child("replicas"))
 		v.resources(d.Resources, path.Child("resources"))
 		v.pod(d.Pod, path.Child("pod"))
