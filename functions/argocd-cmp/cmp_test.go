@@ -117,7 +117,7 @@ func TestGenerate(t *testing.T) {
 		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
 	}
 	objs := parse(t, stdout)
-	want := []string{"ConfigMap /plain", "Service team-a/hello-stable", "Service team-a/hello-canary", "Deployment team-a/hello"}
+	want := []string{"ConfigMap /plain", "Service team-a/hello", "Service team-a/hello-stable", "Service team-a/hello-canary", "Deployment team-a/hello"}
 	if got := ids(objs); !reflect.DeepEqual(got, want) {
 		t.Errorf("objects:\n got %v\nwant %v", got, want)
 	}
@@ -128,7 +128,7 @@ func TestGenerate(t *testing.T) {
 			}
 		}
 	}
-	if !strings.Contains(stderr, `1 App(s), environment "", default namespace "team-a": 4 object(s)`) {
+	if !strings.Contains(stderr, `1 App(s), environment "", default namespace "team-a": 5 object(s)`) {
 		t.Errorf("stderr does not summarise the rendering:\n%s", stderr)
 	}
 }

@@ -18,9 +18,13 @@ func conflicts(apps []*RenderedApp) framework.Results {
 	hosts := map[string]*RenderedApp{}
 	for _, a := range apps {
 		s := a.App.Spec
-		if port := s.Service.NodePort; port != 0 {
+		for i, p := range s.Ports {
+			port := p.NodePort
+			if port == 0 {
+				continue
+			}
 			if first, clash := nodePorts[port]; clash {
-				results = append(results, a.source.results([]v1alpha1.FieldError{{Path: "spec.service.nodePort",
+				results = append(results, a.source.results([]v1alpha1.FieldError{{Path: fmt.Sprintf("spec.ports[%d].nodePort", i),
 					Detail: fmt.Sprintf("%d is already used by %s", port, first.source.describe())}})...)
 			} else {
 				nodePorts[port] = a

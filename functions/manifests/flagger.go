@@ -53,6 +53,9 @@ type FlaggerService struct {
 	Gateways      []string            `json:"gateways,omitempty"`
 	Hosts         []string            `json:"hosts,omitempty"`
 	Headers       *Headers            `json:"headers,omitempty"`
+	Timeout       string              `json:"timeout,omitempty"`
+	Retries       *HTTPRetry          `json:"retries,omitempty"`
+	TrafficPolicy *TrafficPolicy      `json:"trafficPolicy,omitempty"`
 }
 
 // FlaggerAnalysis is the analysis schedule and its metrics.
@@ -98,11 +101,21 @@ func (r *renderer) flaggerCanary() []any {
 		PortDiscovery: len(s.Ports) > 1,
 	}
 	if routing := s.Routing; routing != nil {
-		service.Gateways = []string{r.gatewayName()}
+		if len(routing.Hosts) > 0 {
+			service.Gateways = []string{r.gatewayName()}
+		}
+		if *routing.Mesh {
+			service.Gateways = append(service.Gateways, MeshGateway)
+		}
 		service.Hosts = routing.Hosts
 		if len(routing.RequestHeaders) > 0 {
 			service.Headers = &Headers{Request: HeaderOperations{Set: maps.Clone(routing.RequestHeaders)}}
 		}
+		service.Timeout = routing.Timeout
+		if re := routing.Retries; re != nil {
+			service.Retries = &HTTPRetry{Attempts: re.Attempts, PerTryTimeout: re.PerTryTimeout, RetryOn: re.RetryOn}
+		}
+		service.TrafficPolicy = r.trafficPolicy()
 	}
 	spec := FlaggerCanarySpec{
 		TargetRef: FlaggerRef{APIVersion: "apps/v1", Kind: "Deployment", Name: r.app.Name},

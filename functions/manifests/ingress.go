@@ -2,7 +2,8 @@ package manifests
 
 import (
 	"maps"
-	"sort"
+	"regexp"
+	"slices"
 	"strings"
 
 	networkingv1 "k8s.io/api/networking/v1"
@@ -32,7 +33,8 @@ type GatewayHTTPRouteSpec struct {
 	Rules      []GatewayHTTPRouteRule `json:"rules"`
 }
 
-// GatewayParentRef is a Gateway the route attaches to.
+// GatewayParentRef is a Gateway the route attaches to, or, for a mesh
+// route, the Service (group "") whose callers it routes.
 type GatewayParentRef struct {
 	Group     string `json:"group"`
 	Kind      string `json:"kind"`
@@ -42,14 +44,29 @@ type GatewayParentRef struct {
 
 // GatewayHTTPRouteRule matches requests and sends them to weighted backends.
 type GatewayHTTPRouteRule struct {
+	Name        string                  `json:"name,omitempty"`
 	Matches     []GatewayHTTPRouteMatch `json:"matches"`
 	Filters     []GatewayHTTPFilter     `json:"filters,omitempty"`
 	BackendRefs []GatewayBackendRef     `json:"backendRefs"`
+	Timeouts    *GatewayHTTPTimeouts    `json:"timeouts,omitempty"`
 }
 
-// GatewayHTTPRouteMatch matches a path.
+// GatewayHTTPRouteMatch matches a path, and headers.
 type GatewayHTTPRouteMatch struct {
-	Path GatewayPathMatch `json:"path"`
+	Path    GatewayPathMatch     `json:"path"`
+	Headers []GatewayHeaderMatch `json:"headers,omitempty"`
+}
+
+// GatewayHeaderMatch matches a header exactly or by a regular expression.
+type GatewayHeaderMatch struct {
+	Type  string `json:"type"`
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// GatewayHTTPTimeouts bounds a request.
+type GatewayHTTPTimeouts struct {
+	Request string `json:"request"`
 }
 
 // GatewayPathMatch is a path match.
@@ -132,50 +149,79 @@ func (r *renderer) ingress() []any {
 	}}
 }
 
-// httpRoute renders a Gateway API HTTPRoute that splits every host between
-// the first port of the stable and the canary Service by the canary weight,
-// and sets the request headers.
-func (r *renderer) httpRoute() []any {
+// httpRoutes render the Gateway API HTTPRoute that splits every host
+// between the first port of the stable and the canary Service by the
+// canary weight, after a "preview" rule for the requests canary.match
+// matches; with mesh routing, a second HTTPRoute "<name>-mesh" with the
+// same rules attaches to the "<name>" Service, for its in-mesh callers.
+func (r *renderer) httpRoutes() []any {
 	if r.routingAPI() != v1alpha1.IngressAPIHTTPRoute {
 		return nil
 	}
 	routing, in := r.spec.Routing, r.spec.Routing.Ingress
-	parents := make([]GatewayParentRef, 0, len(in.ParentRefs))
-	for _, ref := range in.ParentRefs {
-		ns, name, found := strings.Cut(ref, "/")
-		if !found {
-			ns, name = "", ref
+	var out []any
+	if len(routing.Hosts) > 0 {
+		parents := make([]GatewayParentRef, 0, len(in.ParentRefs))
+		for _, ref := range in.ParentRefs {
+			ns, name, found := strings.Cut(ref, "/")
+			if !found {
+				ns, name = "", ref
+			}
+			parents = append(parents, GatewayParentRef{Group: "gateway.networking.k8s.io", Kind: "Gateway", Namespace: ns, Name: name})
 		}
-		parents = append(parents, GatewayParentRef{Group: "gateway.networking.k8s.io", Kind: "Gateway", Namespace: ns, Name: name})
+		out = append(out, r.httpRoute(r.ingressMeta(), parents, routing.Hosts))
 	}
+	if *routing.Mesh {
+		meta := r.ingressMeta()
+		meta.Name = r.app.Name + SuffixMesh
+		out = append(out, r.httpRoute(meta, []GatewayParentRef{{Group: "", Kind: "Service", Name: r.app.Name}}, nil))
+	}
+	return out
+}
+
+func (r *renderer) httpRoute(meta metav1.ObjectMeta, parents []GatewayParentRef, hosts []string) *GatewayHTTPRoute {
+	routing := r.spec.Routing
 	stable, canary := r.weights()
 	port := r.spec.Ports[0].Port
-	rule := GatewayHTTPRouteRule{
-		Matches: []GatewayHTTPRouteMatch{{Path: GatewayPathMatch{Type: "PathPrefix", Value: "/"}}},
-		BackendRefs: []GatewayBackendRef{
-			{Kind: "Service", Name: r.app.Name + SuffixStable, Port: port, Weight: stable},
-			{Kind: "Service", Name: r.app.Name + SuffixCanary, Port: port, Weight: canary},
-		},
+	backend := func(suffix string, weight int32) GatewayBackendRef {
+		return GatewayBackendRef{Kind: "Service", Name: r.app.Name + suffix, Port: port, Weight: weight}
 	}
-	if len(routing.RequestHeaders) > 0 {
-		names := make([]string, 0, len(routing.RequestHeaders))
-		for name := range routing.RequestHeaders {
-			names = append(names, name)
+	all := GatewayPathMatch{Type: "PathPrefix", Value: "/"}
+	rule := func(name string, match GatewayHTTPRouteMatch, to ...GatewayBackendRef) GatewayHTTPRouteRule {
+		rl := GatewayHTTPRouteRule{Name: name, Matches: []GatewayHTTPRouteMatch{match}, BackendRefs: to}
+		if routing.Timeout != "" {
+			rl.Timeouts = &GatewayHTTPTimeouts{Request: routing.Timeout}
 		}
-		sort.Strings(names)
-		headers := make([]GatewayHeader, len(names))
-		for i, name := range names {
-			headers[i] = GatewayHeader{Name: name, Value: routing.RequestHeaders[name]}
+		if len(routing.RequestHeaders) > 0 {
+			headers := make([]GatewayHeader, 0, len(routing.RequestHeaders))
+			for _, name := range slices.Sorted(maps.Keys(routing.RequestHeaders)) {
+				headers = append(headers, GatewayHeader{Name: name, Value: routing.RequestHeaders[name]})
+			}
+			rl.Filters = []GatewayHTTPFilter{{Type: "RequestHeaderModifier", RequestHeaderModifier: &GatewayHeaderModifier{Set: headers}}}
 		}
-		rule.Filters = []GatewayHTTPFilter{{Type: "RequestHeaderModifier", RequestHeaderModifier: &GatewayHeaderModifier{Set: headers}}}
+		return rl
 	}
-	return []any{&GatewayHTTPRoute{
+	var rules []GatewayHTTPRouteRule
+	if m := r.previewMatch(); m != nil {
+		match := GatewayHTTPRouteMatch{Path: all}
+		for _, name := range slices.Sorted(maps.Keys(m)) {
+			// The Gateway API matches headers exactly or by a regular
+			// expression; a prefix is a regular expression.
+			h := GatewayHeaderMatch{Type: "Exact", Name: name, Value: m[name].Exact}
+			switch {
+			case m[name].Prefix != "":
+				h.Type, h.Value = "RegularExpression", "^"+regexp.QuoteMeta(m[name].Prefix)
+			case m[name].Regex != "":
+				h.Type, h.Value = "RegularExpression", m[name].Regex
+			}
+			match.Headers = append(match.Headers, h)
+		}
+		rules = append(rules, rule(RoutePreview, match, backend(SuffixCanary, 100)))
+	}
+	rules = append(rules, rule(RouteName, GatewayHTTPRouteMatch{Path: all}, backend(SuffixStable, stable), backend(SuffixCanary, canary)))
+	return &GatewayHTTPRoute{
 		TypeMeta:   typeMeta(GatewayAPIVersion, "HTTPRoute"),
-		ObjectMeta: r.ingressMeta(),
-		Spec: GatewayHTTPRouteSpec{
-			ParentRefs: parents,
-			Hostnames:  routing.Hosts,
-			Rules:      []GatewayHTTPRouteRule{rule},
-		},
-	}}
+		ObjectMeta: meta,
+		Spec:       GatewayHTTPRouteSpec{ParentRefs: parents, Hostnames: hosts, Rules: rules},
+	}
 }

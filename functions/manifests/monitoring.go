@@ -1,25 +1,12 @@
 package manifests
 
 import (
+	"maps"
+
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/slipway-dev/slipway/functions/api/v1alpha1"
 )
-
-// ServiceMonitor is the subset of the Prometheus Operator ServiceMonitor
-// (monitoring.coreos.com/v1) that slipway renders.
-type ServiceMonitor struct {
-	metav1.TypeMeta   `json:",inline"`
-	metav1.ObjectMeta `json:"metadata"`
-	Spec              ServiceMonitorSpec `json:"spec"`
-}
-
-// ServiceMonitorSpec selects Services in the monitor's namespace and the
-// port of theirs to scrape.
-type ServiceMonitorSpec struct {
-	Selector  metav1.LabelSelector `json:"selector"`
-	Endpoints []MetricsEndpoint    `json:"endpoints"`
-}
 
 // PodMonitor is the subset of the Prometheus Operator PodMonitor
 // (monitoring.coreos.com/v1) that slipway renders.
@@ -37,76 +24,54 @@ type PodMonitorSpec struct {
 	PodTargetLabels     []string             `json:"podTargetLabels,omitempty"`
 }
 
-// MetricsEndpoint is one scraped port, by name: a Service port of a
-// ServiceMonitor, a container port of a PodMonitor (slipway names both
-// alike).
+// MetricsEndpoint is one scraped container port, by name.
 type MetricsEndpoint struct {
 	Port     string `json:"port"`
 	Path     string `json:"path"`
 	Interval string `json:"interval"`
 }
 
-// The Prometheus Operator object of an App scrapes every pod of the app
-// exactly once, at all times:
+// podMonitor renders the PodMonitor that scrapes every serving pod of the
+// app exactly once, at all times. It scrapes pods, not Services: the
+// App's Services overlap on purpose ("<name>" backs every pod, the stable
+// one may expose some ports only), and a Rollout points its Services at
+// the same pods outside a rollout. Each series says what it came from:
 //
-//   - without a canary controller, a ServiceMonitor of our stable and canary
-//     Services: they select disjoint tracks, and the "service" label of each
-//     series tells stable from canary;
-//   - under Argo Rollouts, a PodMonitor of the app's pods: outside a rollout
-//     the controller points both Services at the same pods, which a
-//     ServiceMonitor would scrape twice, and during one it points the stable
-//     Service at the stable pods only, which would leave the canary pods,
-//     whose metrics an analysis reads, unscraped. The controller's
-//     rollouts-pod-template-hash label tells the revisions apart;
-//   - under Flagger, a ServiceMonitor of the "<name>-primary" and
-//     "<name>-canary" Services that Flagger creates and labels "app: <service
-//     name>"; its "<name>" Service selects the primary pods again and is left
-//     out.
-
-// podMonitor renders the PodMonitor of an App under Argo Rollouts.
+//   - without a canary controller, its track (slipway.dev/track);
+//   - under Argo Rollouts, the revision (the controller's
+//     rollouts-pod-template-hash, which its analysis reads);
+//   - under Flagger, the app label, which Flagger renames to
+//     "<name>-primary" on the primary's pods and leaves "<name>" on the
+//     canary's.
+//
+// Workers' pods are labelled "app: <name>-<worker>" and are not scraped.
 func (r *renderer) podMonitor() []any {
 	m := r.spec.Monitoring
-	if m == nil || r.controller() != v1alpha1.CanaryControllerArgoRollouts {
+	if m == nil {
 		return nil
 	}
-	return []any{&PodMonitor{
-		TypeMeta:   typeMeta("monitoring.coreos.com/v1", "PodMonitor"),
-		ObjectMeta: r.meta(r.app.Name),
-		Spec: PodMonitorSpec{
-			Selector:            metav1.LabelSelector{MatchLabels: r.rolloutSelector()},
-			PodMetricsEndpoints: r.metricsEndpoints(),
-			PodTargetLabels:     []string{LabelRolloutsPodTemplateHash},
-		},
-	}}
-}
-
-// serviceMonitor renders the ServiceMonitor of an App, unless it is under
-// Argo Rollouts.
-func (r *renderer) serviceMonitor() []any {
-	if r.spec.Monitoring == nil {
-		return nil
-	}
-	var selector metav1.LabelSelector
+	var spec PodMonitorSpec
 	switch r.controller() {
 	case v1alpha1.CanaryControllerArgoRollouts:
-		return nil
+		spec.Selector.MatchLabels = r.rolloutSelector()
+		spec.PodTargetLabels = []string{LabelRolloutsPodTemplateHash}
 	case v1alpha1.CanaryControllerFlagger:
-		selector.MatchExpressions = []metav1.LabelSelectorRequirement{{
+		spec.Selector.MatchExpressions = []metav1.LabelSelectorRequirement{{
 			Key:      LabelApp,
 			Operator: metav1.LabelSelectorOpIn,
-			Values:   []string{r.app.Name + SuffixCanary, r.app.Name + FlaggerPrimarySuffix},
+			Values:   []string{r.app.Name, r.app.Name + FlaggerPrimarySuffix},
 		}}
+		spec.PodTargetLabels = []string{LabelApp}
 	default:
-		selector.MatchLabels = map[string]string{LabelApp: r.app.Name, LabelManagedBy: ManagedBy}
+		spec.Selector.MatchLabels = map[string]string{LabelApp: r.app.Name}
+		spec.PodTargetLabels = []string{LabelTrack}
 	}
-	return []any{&ServiceMonitor{
-		TypeMeta:   typeMeta("monitoring.coreos.com/v1", "ServiceMonitor"),
-		ObjectMeta: r.meta(r.app.Name),
-		Spec:       ServiceMonitorSpec{Selector: selector, Endpoints: r.metricsEndpoints()},
+	spec.PodMetricsEndpoints = []MetricsEndpoint{{Port: m.Port, Path: m.Path, Interval: m.Interval}}
+	meta := r.meta(r.app.Name)
+	maps.Copy(meta.Labels, m.Labels)
+	return []any{&PodMonitor{
+		TypeMeta:   typeMeta("monitoring.coreos.com/v1", "PodMonitor"),
+		ObjectMeta: meta,
+		Spec:       spec,
 	}}
-}
-
-func (r *renderer) metricsEndpoints() []MetricsEndpoint {
-	m := r.spec.Monitoring
-	return []MetricsEndpoint{{Port: m.Port, Path: m.Path, Interval: m.Interval}}
 }

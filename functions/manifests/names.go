@@ -36,6 +36,8 @@ const (
 	SuffixStable = "-stable"
 	SuffixCanary = "-canary"
 	SuffixConfig = v1alpha1.ConfigSuffix
+	// SuffixMesh names the HTTPRoute of the in-mesh callers.
+	SuffixMesh = "-mesh"
 	// FlaggerPrimarySuffix is what Flagger appends to the name of the
 	// Deployment, Services and pod label value of the primary it creates.
 	FlaggerPrimarySuffix = "-primary"
@@ -43,6 +45,11 @@ const (
 	// RouteName is the VirtualService HTTP route that carries the split; Argo
 	// Rollouts is told its name.
 	RouteName = "primary"
+	// RoutePreview is the route of the requests canary.match sends to the
+	// canary.
+	RoutePreview = "preview"
+	// MeshGateway is Istio's name for the sidecars of the mesh as a gateway.
+	MeshGateway = "mesh"
 	// TmpVolume is the writable emptyDir mounted at /tmp.
 	TmpVolume = v1alpha1.TmpVolumeName
 	// ConfigVolume mounts the ConfigMap.

@@ -1,6 +1,9 @@
 package manifests
 
 import (
+	"maps"
+	"slices"
+
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -41,9 +44,17 @@ type RolloutCanary struct {
 	Steps          []RolloutStep         `json:"steps,omitempty"`
 }
 
-// RolloutTrafficRouting routes through Istio.
+// RolloutTrafficRouting routes through Istio, and names the routes the
+// controller adds itself (a header route for a preview).
 type RolloutTrafficRouting struct {
-	Istio RolloutIstio `json:"istio"`
+	Istio         RolloutIstio          `json:"istio"`
+	ManagedRoutes []RolloutManagedRoute `json:"managedRoutes,omitempty"`
+}
+
+// RolloutManagedRoute is a route the controller manages in the
+// VirtualService.
+type RolloutManagedRoute struct {
+	Name string `json:"name"`
 }
 
 // RolloutIstio names the VirtualService whose weights the controller sets.
@@ -58,10 +69,23 @@ type RolloutVirtualService struct {
 	Routes []string `json:"routes"`
 }
 
-// RolloutStep is one canary step: setWeight or pause.
+// RolloutStep is one canary step: setWeight, pause or setHeaderRoute.
 type RolloutStep struct {
-	SetWeight *int32        `json:"setWeight,omitempty"`
-	Pause     *RolloutPause `json:"pause,omitempty"`
+	SetWeight      *int32              `json:"setWeight,omitempty"`
+	Pause          *RolloutPause       `json:"pause,omitempty"`
+	SetHeaderRoute *RolloutHeaderRoute `json:"setHeaderRoute,omitempty"`
+}
+
+// RolloutHeaderRoute sends the requests that match to the canary.
+type RolloutHeaderRoute struct {
+	Name  string               `json:"name"`
+	Match []RolloutHeaderMatch `json:"match"`
+}
+
+// RolloutHeaderMatch matches one header.
+type RolloutHeaderMatch struct {
+	HeaderName  string      `json:"headerName"`
+	HeaderValue StringMatch `json:"headerValue"`
 }
 
 // RolloutPause waits for a duration, or for promotion when it has none.
@@ -111,7 +135,24 @@ func (r *renderer) rollout() []any {
 	if r.spec.Autoscaling != nil {
 		replicas = nil // the HorizontalPodAutoscaler owns it
 	}
-	steps := make([]RolloutStep, 0, len(c.Steps))
+	steps := make([]RolloutStep, 0, len(c.Steps)+1)
+	routing := RolloutTrafficRouting{Istio: RolloutIstio{
+		// The route is listed explicitly: the controller sets the weights
+		// of the listed routes only, and a VirtualService route it is not
+		// told about keeps sending everything to stable whatever setWeight
+		// says.
+		VirtualService: RolloutVirtualService{Name: r.app.Name, Routes: []string{RouteName}},
+	}}
+	if m := r.previewMatch(); m != nil {
+		// A preview is the controller's own header route, set first, so
+		// that testers reach the canary from its first step on.
+		route := RolloutHeaderRoute{Name: RoutePreview}
+		for _, name := range slices.Sorted(maps.Keys(m)) {
+			route.Match = append(route.Match, RolloutHeaderMatch{HeaderName: name, HeaderValue: m[name]})
+		}
+		routing.ManagedRoutes = []RolloutManagedRoute{{Name: RoutePreview}}
+		steps = append(steps, RolloutStep{SetHeaderRoute: &route})
+	}
 	for _, s := range c.Steps {
 		step := RolloutStep{SetWeight: s.SetWeight}
 		if s.Pause != nil {
@@ -127,16 +168,10 @@ func (r *renderer) rollout() []any {
 			Selector: &metav1.LabelSelector{MatchLabels: r.rolloutSelector()},
 			Template: template,
 			Strategy: RolloutStrategy{Canary: RolloutCanary{
-				StableService: r.app.Name + SuffixStable,
-				CanaryService: r.app.Name + SuffixCanary,
-				TrafficRouting: RolloutTrafficRouting{Istio: RolloutIstio{
-					// The route is listed explicitly: the controller sets the
-					// weights of the listed routes only, and a VirtualService
-					// route it is not told about keeps sending everything to
-					// stable whatever setWeight says.
-					VirtualService: RolloutVirtualService{Name: r.app.Name, Routes: []string{RouteName}},
-				}},
-				Steps: steps,
+				StableService:  r.app.Name + SuffixStable,
+				CanaryService:  r.app.Name + SuffixCanary,
+				TrafficRouting: routing,
+				Steps:          steps,
 			}},
 		},
 	}}

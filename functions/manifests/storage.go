@@ -90,7 +90,7 @@ func (r *renderer) headlessService() *corev1.Service {
 		Spec: corev1.ServiceSpec{
 			ClusterIP: corev1.ClusterIPNone,
 			Selector:  r.selector(TrackStable),
-			Ports:     r.servicePorts(),
+			Ports:     r.servicePorts(nil),
 		},
 	}
 	svc.Labels[LabelTrack] = TrackStable

@@ -57,7 +57,7 @@ func ResolvePlatform(doc map[string]any, environment string) (*Platform, []Field
 	if decoded {
 		found = append(found, independent(errs, found)...)
 	}
-	return nil, movedToDefaults(found)
+	return nil, moved(found, platformFieldsMoved)
 }
 
 func resolvePlatform(doc map[string]any, environment string) (*Platform, []FieldError, bool) {
@@ -95,7 +95,7 @@ func ResolveApp(doc map[string]any, platform *Platform, opts Options) (*App, []F
 	if decoded {
 		found = append(found, independent(errs, found)...)
 	}
-	return nil, found
+	return nil, moved(found, appFieldsMoved)
 }
 
 // resolveApp is ResolveApp for a document that strict checking passed; it
@@ -254,24 +254,28 @@ func listOrNone(list []string) string {
 	return strings.Join(list, ", ")
 }
 
-// platformFieldsMoved are the Platform fields that became App defaults, by
-// the path they have under spec.defaults.
-var platformFieldsMoved = map[string]string{
-	"resources":      "resources",
-	"pod":            "pod",
-	"requestHeaders": "routing.requestHeaders",
-}
+// Fields that moved, by their path under spec (or under an environment's
+// section): where they are now, under the same parent, and why.
+var (
+	platformFieldsMoved = map[string][2]string{
+		"resources":      {"defaults.resources", "with the other App defaults"},
+		"pod":            {"defaults.pod", "with the other App defaults"},
+		"requestHeaders": {"defaults.routing.requestHeaders", "with the other App defaults"},
+	}
+	appFieldsMoved = map[string][2]string{
+		"service.nodePort": {"ports[].nodePort", "each port has its own"},
+	}
+)
 
-// movedToDefaults says where a Platform field that became an App default
-// went, instead of calling it unknown.
-func movedToDefaults(errs []FieldError) []FieldError {
+// moved says where a field that moved went, instead of calling it unknown.
+func moved(errs []FieldError, fields map[string][2]string) []FieldError {
 	for i, e := range errs {
 		parent, name := "spec", strings.TrimPrefix(e.Path, "spec.")
 		if before, after, ok := strings.Cut(name, "]."); ok && strings.HasPrefix(name, "environments[") {
 			parent, name = "spec."+before+"]", after
 		}
-		if to, moved := platformFieldsMoved[name]; moved && strings.HasPrefix(e.Detail, "unknown field") {
-			errs[i].Detail = fmt.Sprintf("moved to %s.defaults.%s, with the other App defaults", parent, to)
+		if to, ok := fields[name]; ok && strings.HasPrefix(e.Detail, "unknown field") {
+			errs[i].Detail = fmt.Sprintf("moved to %s.%s, %s", parent, to[0], to[1])
 		}
 	}
 	return errs

@@ -108,6 +108,12 @@ func setDefaults(app *App) {
 	if r := s.Routing; r != nil && r.Ingress != nil && r.Ingress.API == "" {
 		r.Ingress.API = IngressAPIIngress
 	}
+	if r := s.Routing; r != nil && r.Mesh == nil {
+		// Callers in the mesh see the canary as the edge does, unless the
+		// routing is not Istio's: a mesh HTTPRoute needs a mesh that
+		// implements the Gateway API's, which is opted into.
+		r.Mesh = ptr(r.Ingress == nil)
+	}
 	if c := s.Canary; c != nil {
 		if c.Weight == nil && c.Controller != CanaryControllerFlagger {
 			c.Weight = ptr[int32](0)

@@ -79,6 +79,12 @@ type AppSpec struct {
 	// "<name>-<job>"); with a schedule, as a CronJob "<name>-<job>".
 	// Example: [{name: migrate, command: [bin/rails, db:migrate], hook: PreSync}]
 	Jobs []Job `json:"jobs,omitempty"`
+	// AllowFrom are the callers allowed to reach the app's ports: a
+	// NetworkPolicy (and, unless the App is routed through an Ingress, an
+	// Istio AuthorizationPolicy) admits them and nothing else. Absent: no
+	// policy is rendered.
+	// Example: [{namespace: storefront}, {namespace: discovery, app: indexer}, {ingressGateway: true}]
+	AllowFrom []AllowFrom `json:"allowFrom,omitempty"`
 	// Workload runs the serving pods: Deployment, or StatefulSet for pods
 	// with a stable identity (a headless Service "<name>-headless") and a
 	// volume of their own per storage volume. Default: Deployment
@@ -119,9 +125,9 @@ type AppSpec struct {
 	// Service sets how the Services are exposed.
 	// Default: {type: ClusterIP}
 	Service *Service `json:"service,omitempty"`
-	// Monitoring adds a Prometheus Operator ServiceMonitor (a PodMonitor under
-	// Argo Rollouts) that scrapes every pod of the app once (see
-	// docs/production.md for what it selects).
+	// Monitoring adds a Prometheus Operator PodMonitor that scrapes every
+	// serving pod of the app once (see docs/production.md for what it
+	// selects).
 	Monitoring *Monitoring `json:"monitoring,omitempty"`
 	// Environments override any field of this spec, except environments, for
 	// one named environment (dev, staging, prod, ...). Maps merge key by key,
@@ -144,6 +150,9 @@ type Port struct {
 	Port int32 `json:"port,omitempty"`
 	// Protocol is TCP, UDP or SCTP. Default: TCP
 	Protocol corev1.Protocol `json:"protocol,omitempty"`
+	// NodePort of the port on a NodePort or LoadBalancer stable Service,
+	// 30000-32767. Default: allocated by the cluster
+	NodePort int32 `json:"nodePort,omitempty"`
 }
 
 // EnvVar is one environment variable: a literal value or a reference to a
@@ -383,6 +392,91 @@ type Routing struct {
 	// Ingress routes through a Kubernetes Ingress or a Gateway API HTTPRoute
 	// instead of Istio.
 	Ingress *Ingress `json:"ingress,omitempty"`
+	// Mesh applies the routing to callers inside the mesh too, through the
+	// Service "<name>": the same split, preview, headers, timeout and
+	// retries as at the edge. With Istio, the VirtualService binds the mesh
+	// gateway; with an HTTPRoute, a second HTTPRoute "<name>-mesh" attaches
+	// to the Service (Gateway API for meshes); an Ingress cannot.
+	// Default: true through Istio, false otherwise
+	Mesh *bool `json:"mesh,omitempty"`
+	// Timeout of a request, retries included. Example: 5s
+	Timeout string `json:"timeout,omitempty"`
+	// Retries of a failed request (Istio only: the standard Gateway API has
+	// none). Example: {attempts: 3, perTryTimeout: 2s, retryOn: "5xx,reset"}
+	Retries *Retries `json:"retries,omitempty"`
+	// TrafficPolicy of the connections to the app's pods: outlier detection,
+	// connection pool limits and TLS, rendered as a DestinationRule for the
+	// stable and the canary Service (Istio only).
+	TrafficPolicy *TrafficPolicy `json:"trafficPolicy,omitempty"`
+}
+
+// Retries retries failed requests.
+type Retries struct {
+	// Attempts is the number of retries. Required.
+	Attempts int32 `json:"attempts,omitempty"`
+	// PerTryTimeout bounds each attempt. Example: 2s
+	PerTryTimeout string `json:"perTryTimeout,omitempty"`
+	// RetryOn lists the conditions to retry on, as Envoy names them.
+	// Default: Istio's (connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes)
+	// Example: 5xx,reset
+	RetryOn string `json:"retryOn,omitempty"`
+}
+
+// TrafficPolicy is the part of an Istio DestinationRule's traffic policy
+// that services set.
+type TrafficPolicy struct {
+	// OutlierDetection ejects pods that keep failing from the load balancing.
+	// Example: {consecutive5xxErrors: 5, interval: 30s, baseEjectionTime: 60s}
+	OutlierDetection *OutlierDetection `json:"outlierDetection,omitempty"`
+	// ConnectionPool limits the connections and requests to the app.
+	// Example: {tcp: {maxConnections: 100}, http: {http1MaxPendingRequests: 50}}
+	ConnectionPool *ConnectionPool `json:"connectionPool,omitempty"`
+	// TLS mode of the connections: DISABLE, SIMPLE, MUTUAL or ISTIO_MUTUAL.
+	// Example: ISTIO_MUTUAL
+	TLSMode string `json:"tlsMode,omitempty"`
+}
+
+// OutlierDetection is Istio's outlier detection.
+type OutlierDetection struct {
+	// Consecutive5xxErrors before a pod is ejected.
+	Consecutive5xxErrors *int32 `json:"consecutive5xxErrors,omitempty"`
+	// Interval between ejection sweeps. Example: 30s
+	Interval string `json:"interval,omitempty"`
+	// BaseEjectionTime a pod stays ejected, times the number of ejections.
+	// Example: 60s
+	BaseEjectionTime string `json:"baseEjectionTime,omitempty"`
+	// MaxEjectionPercent of the pods that may be ejected at once.
+	MaxEjectionPercent *int32 `json:"maxEjectionPercent,omitempty"`
+}
+
+// ConnectionPool is Istio's connection pool settings.
+type ConnectionPool struct {
+	// TCP connection limits.
+	TCP *TCPPool `json:"tcp,omitempty"`
+	// HTTP request limits.
+	HTTP *HTTPPool `json:"http,omitempty"`
+}
+
+// TCPPool limits TCP connections.
+type TCPPool struct {
+	// MaxConnections to the app, per caller's sidecar.
+	MaxConnections *int32 `json:"maxConnections,omitempty"`
+	// ConnectTimeout of a connection. Example: 1s
+	ConnectTimeout string `json:"connectTimeout,omitempty"`
+}
+
+// HTTPPool limits HTTP requests.
+type HTTPPool struct {
+	// HTTP1MaxPendingRequests waiting for a connection.
+	HTTP1MaxPendingRequests *int32 `json:"http1MaxPendingRequests,omitempty"`
+	// HTTP2MaxRequests in flight.
+	HTTP2MaxRequests *int32 `json:"http2MaxRequests,omitempty"`
+	// MaxRequestsPerConnection before a connection is closed.
+	MaxRequestsPerConnection *int32 `json:"maxRequestsPerConnection,omitempty"`
+	// MaxRetries in flight at once.
+	MaxRetries *int32 `json:"maxRetries,omitempty"`
+	// IdleTimeout of a connection. Example: 1h
+	IdleTimeout string `json:"idleTimeout,omitempty"`
 }
 
 // Gateway is the Istio Gateway the VirtualService binds to.
@@ -458,6 +552,31 @@ type Canary struct {
 	// Analysis tunes Flagger's analysis.
 	// Default: {interval: 1m, threshold: 5, maxWeight: 50, stepWeight: 10}
 	Analysis *CanaryAnalysis `json:"analysis,omitempty"`
+	// Match sends the requests it matches to the canary, whatever the
+	// weight: a preview for testers before the canary takes real traffic
+	// (Istio, HTTPRoute and Argo Rollouts).
+	// Example: {headers: {x-canary: {exact: "true"}}}
+	Match *CanaryMatch `json:"match,omitempty"`
+}
+
+// CanaryMatch matches requests by headers and cookies; all must match.
+type CanaryMatch struct {
+	// Headers by name, each matched exactly, by prefix or by a regular
+	// expression (RE2).
+	Headers map[string]StringMatch `json:"headers,omitempty"`
+	// Cookies by name, each matched exactly.
+	// Example: {canary: "always"}
+	Cookies map[string]string `json:"cookies,omitempty"`
+}
+
+// StringMatch matches a string: set one of exact, prefix and regex.
+type StringMatch struct {
+	// Exact value.
+	Exact string `json:"exact,omitempty"`
+	// Prefix of the value.
+	Prefix string `json:"prefix,omitempty"`
+	// Regex the value matches (RE2).
+	Regex string `json:"regex,omitempty"`
 }
 
 // CanaryStep is one Argo Rollouts canary step: setWeight or pause.
@@ -587,6 +706,23 @@ type ServiceAccount struct {
 	AutomountToken *bool `json:"automountToken,omitempty"`
 }
 
+// AllowFrom is one kind of caller: set one of namespace (with app, the
+// pods of one App there), ingressGateway and monitoring.
+type AllowFrom struct {
+	// Namespace of the callers; every pod there, or those of app.
+	Namespace string `json:"namespace,omitempty"`
+	// App of the callers in namespace: its pods' app label, and, for the
+	// AuthorizationPolicy, its service account (slipway names it after the
+	// App). Example: indexer
+	App string `json:"app,omitempty"`
+	// IngressGateway admits the Istio ingress gateway (the Platform's
+	// ingressGateway settings say where it runs).
+	IngressGateway bool `json:"ingressGateway,omitempty"`
+	// Monitoring admits the Prometheus that scrapes the app (the Platform's
+	// monitoringNamespace).
+	Monitoring bool `json:"monitoring,omitempty"`
+}
+
 // Probes are the container's health checks.
 type Probes struct {
 	// Readiness gates traffic to the pod.
@@ -673,14 +809,21 @@ type Service struct {
 	// Type of the stable Service: ClusterIP, NodePort or LoadBalancer.
 	// Default: ClusterIP
 	Type corev1.ServiceType `json:"type,omitempty"`
-	// NodePort of the first port on the stable Service, 30000-32767; only with
-	// type NodePort. Default: allocated by the cluster
-	NodePort int32 `json:"nodePort,omitempty"`
+	// ExposePorts are the ports a NodePort or LoadBalancer stable Service
+	// exposes outside the cluster; the others are reached inside only,
+	// through the "<name>" and canary Services.
+	// Default: every port but monitoring's
+	ExposePorts []string `json:"exposePorts,omitempty"`
+	// ExternalTrafficPolicy of a NodePort or LoadBalancer Service: Cluster,
+	// or Local, which keeps the client's address and sends traffic only to
+	// nodes running a pod (so that a load balancer's health checks see the
+	// right nodes). Default: Cluster
+	ExternalTrafficPolicy corev1.ServiceExternalTrafficPolicy `json:"externalTrafficPolicy,omitempty"`
 	// Annotations of the stable Service, such as load balancer settings.
 	Annotations map[string]string `json:"annotations,omitempty"`
 }
 
-// Monitoring configures a Prometheus Operator ServiceMonitor or PodMonitor.
+// Monitoring configures a Prometheus Operator PodMonitor.
 type Monitoring struct {
 	// Port is the name of the app port serving metrics. Default: the first port
 	Port string `json:"port,omitempty"`
@@ -688,4 +831,7 @@ type Monitoring struct {
 	Path string `json:"path,omitempty"`
 	// Interval between scrapes. Default: 30s
 	Interval string `json:"interval,omitempty"`
+	// Labels of the PodMonitor and of the rules, which the Prometheus
+	// instance's selectors choose by. Example: {release: prometheus}
+	Labels map[string]string `json:"labels,omitempty"`
 }

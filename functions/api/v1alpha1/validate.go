@@ -31,6 +31,8 @@ func validateApp(app *App) []FieldError {
 	v.resources(s.Resources, p.Child("resources"))
 	v.routing(s, p.Child("routing"))
 	v.canary(app, p.Child("canary"))
+	v.traffic(s, p.Child("routing"))
+	v.match(s, p.Child("canary", "match"))
 	v.externalSecrets(s.ExternalSecrets, p.Child("externalSecrets"))
 	v.autoscaling(s.Autoscaling, s.Resources, p.Child("resources"), p.Child("autoscaling"))
 	v.disruptionBudget(s.DisruptionBudget, s.Replicas, s.Autoscaling, p.Child("disruptionBudget"))
@@ -41,7 +43,7 @@ func validateApp(app *App) []FieldError {
 	v.probes(s, p.Child("probes"))
 	v.security(s.Security, p.Child("security"))
 	v.pod(s.Pod, p.Child("pod"))
-	v.service(s.Service, p.Child("service"))
+	v.service(s, p.Child("service"))
 	v.monitoring(s, p.Child("monitoring"))
 	v.workload(s, p)
 	v.volumes(app, p.Child("volumes"))
@@ -265,9 +267,6 @@ func (v *validator) routing(s *AppSpec, path *field.Path) {
 	r := s.Routing
 	if r == nil {
 		return
-	}
-	if len(r.Hosts) == 0 {
-		v.add(path.Child("hosts"), "required: list at least one host (or have the Platform set a hostSuffix)")
 	}
 	seen := map[string]bool{}
 	for i, host := range r.Hosts {
@@ -850,17 +849,55 @@ func (v *validator) pod(pod *Pod, path *field.Path) {
 	}
 }
 
-func (v *validator) service(svc *Service, path *field.Path) {
+func (v *validator) service(s *AppSpec, path *field.Path) {
+	svc := s.Service
 	v.oneOf(path.Child("type"), string(svc.Type), "ClusterIP", "NodePort", "LoadBalancer")
 	v.annotations(svc.Annotations, path.Child("annotations"))
-	if svc.NodePort != 0 {
-		if svc.Type != corev1.ServiceTypeNodePort {
-			v.add(path.Child("nodePort"), "needs type NodePort, got %q", svc.Type)
-		}
-		if svc.NodePort < 30000 || svc.NodePort > 32767 {
-			v.add(path.Child("nodePort"), "must be between 30000 and 32767 (the default node port range), got %d", svc.NodePort)
+	external := svc.Type == corev1.ServiceTypeNodePort || svc.Type == corev1.ServiceTypeLoadBalancer
+	for i, port := range s.Ports {
+		p := specPath.Child("ports").Index(i).Child("nodePort")
+		switch {
+		case port.NodePort == 0:
+		case !external:
+			v.add(p, "needs service.type NodePort or LoadBalancer, got %q", svc.Type)
+		case port.NodePort < 30000 || port.NodePort > 32767:
+			v.add(p, "must be between 30000 and 32767 (the default node port range), got %d", port.NodePort)
+		case !slices.Contains(s.ExposedPorts(), port.Name):
+			v.add(p, "is set, but the port %q is not exposed (service.exposePorts)", port.Name)
 		}
 	}
+	for i, name := range svc.ExposePorts {
+		if !slices.ContainsFunc(s.Ports, func(p Port) bool { return p.Name == name }) {
+			v.add(path.Child("exposePorts").Index(i), "%q is not one of the App's ports", name)
+		}
+	}
+	if len(svc.ExposePorts) > 0 && !external {
+		v.add(path.Child("exposePorts"), "applies to a NodePort or LoadBalancer Service; a ClusterIP Service is reached inside the cluster only")
+	}
+	if len(s.Ports) > 0 && external && len(s.ExposedPorts()) == 0 {
+		v.add(path.Child("exposePorts"), "exposes no port: a %s Service needs one", svc.Type)
+	}
+	if svc.ExternalTrafficPolicy != "" {
+		v.oneOf(path.Child("externalTrafficPolicy"), string(svc.ExternalTrafficPolicy), "Cluster", "Local")
+		if !external {
+			v.add(path.Child("externalTrafficPolicy"), "applies to a NodePort or LoadBalancer Service")
+		}
+	}
+}
+
+// ExposedPorts are the ports a NodePort or LoadBalancer stable Service
+// exposes: those listed, or every port but the one monitoring scrapes.
+func (s *AppSpec) ExposedPorts() []string {
+	if len(s.Service.ExposePorts) > 0 {
+		return s.Service.ExposePorts
+	}
+	var names []string
+	for _, p := range s.Ports {
+		if s.Monitoring == nil || p.Name != s.Monitoring.Port {
+			names = append(names, p.Name)
+		}
+	}
+	return names
 }
 
 func (v *validator) monitoring(s *AppSpec, path *field.Path) {
@@ -871,6 +908,12 @@ func (v *validator) monitoring(s *AppSpec, path *field.Path) {
 	if len(s.Ports) > 0 { // else the App has nothing to scrape, which workload reports
 		v.portRef(intstr.FromString(m.Port), s.Ports, path.Child("port"))
 	}
+	v.labels(m.Labels, path.Child("labels"))
+	for _, k := range slices.Sorted(maps.Keys(m.Labels)) {
+		if slices.Contains(selectorLabels, k) {
+			v.add(path.Child("labels").Key(k), "is one of slipway's own labels (%s)", strings.Join(selectorLabels, ", "))
+		}
+	}
 	if !strings.HasPrefix(m.Path, "/") {
 		v.add(path.Child("path"), "%q must start with /", m.Path)
 	}
@@ -878,6 +921,9 @@ func (v *validator) monitoring(s *AppSpec, path *field.Path) {
 		v.add(path.Child("interval"), "%q must be a Prometheus duration: whole numbers with units, largest first, such as 30s or 1m30s", m.Interval)
 	}
 }
+
+// selectorLabels are the labels slipway sets on every object and selects by.
+var selectorLabels = []string{"app", "app.kubernetes.io/name", "app.kubernetes.io/managed-by"}
 
 // prometheusDuration is the pattern of the ServiceMonitor and PodMonitor
 // CRDs for intervals.

@@ -81,9 +81,9 @@ func TestOracleRejects(t *testing.T) {
 		"builtin wrong case":    {`{"apiVersion":"v1","kind":"Service","metadata":{"name":"a"},"spec":{"Type":"ClusterIP"}}`, `unknown field "spec.Type"`},
 		"crd unknown field":     {`{"apiVersion":"argoproj.io/v1alpha1","kind":"Rollout","metadata":{"name":"a"},"spec":{"strategy":{"canary":{"stableservice":"a"}}}}`, "spec.strategy.canary.stableservice: unknown field"},
 		"crd wrong type":        {`{"apiVersion":"flagger.app/v1beta1","kind":"Canary","metadata":{"name":"a"},"spec":{"targetRef":{"apiVersion":"apps/v1","kind":"Deployment","name":"a"},"service":{"port":"http"},"analysis":{}}}`, "spec.service.port: is the string"},
-		"crd missing required":  {`{"apiVersion":"monitoring.coreos.com/v1","kind":"ServiceMonitor","metadata":{"name":"a"},"spec":{"endpoints":[]}}`, `required field "selector" is missing`},
+		"crd missing required":  {`{"apiVersion":"monitoring.coreos.com/v1","kind":"PodMonitor","metadata":{"name":"a"},"spec":{"podMetricsEndpoints":[]}}`, `required field "selector" is missing`},
 		"crd enum":              {`{"apiVersion":"flagger.app/v1beta1","kind":"Canary","metadata":{"name":"a"},"spec":{"targetRef":{"apiVersion":"apps/v1","kind":"Pod","name":"a"},"service":{"port":80},"analysis":{}}}`, "spec.targetRef.kind: the string \"Pod\" is not one of"},
-		"crd metadata":          {`{"apiVersion":"monitoring.coreos.com/v1","kind":"ServiceMonitor","metadata":{"name":"a","label":{}},"spec":{"selector":{},"endpoints":[]}}`, `metadata: unknown field "label"`},
+		"crd metadata":          {`{"apiVersion":"monitoring.coreos.com/v1","kind":"PodMonitor","metadata":{"name":"a","label":{}},"spec":{"selector":{},"podMetricsEndpoints":[]}}`, `metadata: unknown field "label"`},
 		"unknown kind":          {`{"apiVersion":"example.com/v1","kind":"Thing","metadata":{"name":"a"}}`, "no served CRD version"},
 	}
 	for name, c := range cases {

@@ -22,7 +22,7 @@ func TestGoldenReferences(t *testing.T) {
 	})
 	for _, ref := range []string{
 		"Service selector", "VirtualService destination", "HTTPRoute backend", "Ingress backend",
-		"HorizontalPodAutoscaler target", "PodDisruptionBudget selector", "ServiceMonitor selector", "PodMonitor selector",
+		"HorizontalPodAutoscaler target", "PodDisruptionBudget selector", "PodMonitor selector",
 		"Rollout service", "Rollout virtual service", "Canary target", "ConfigMap volume", "Secret volume", "ServiceAccount",
 		"StatefulSet service", "PersistentVolumeClaim volume", "volume mount", "ServiceAccount of a pod",
 	} {
@@ -116,12 +116,10 @@ func checkReferences(ours []*Object, checked map[string]int) []string {
 				continue // it selects the pods of the primary Flagger creates
 			}
 			selects(obj, "PodDisruptionBudget selector", strMap(obj.Doc, "spec", "selector", "matchLabels"), pods, "pod template")
-		case "ServiceMonitor":
-			if len(flagger) > 0 {
-				continue // it selects the Services Flagger creates
-			}
-			selects(obj, "ServiceMonitor selector", strMap(obj.Doc, "spec", "selector", "matchLabels"), svcs, "Service")
 		case "PodMonitor":
+			if flagger[ns+"/"+obj.Name] {
+				continue // it selects the pods of the primary Flagger creates too
+			}
 			selects(obj, "PodMonitor selector", strMap(obj.Doc, "spec", "selector", "matchLabels"), pods, "pod template")
 		case "Rollout":
 			canary := mapAt(obj.Doc, "spec", "strategy", "canary")

@@ -1,0 +1,199 @@
+package v1alpha1
+
+import (
+	"maps"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"k8s.io/apimachinery/pkg/util/validation"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+)
+
+// retryConditions are the conditions Istio (Envoy) retries on, beside
+// HTTP status codes.
+var retryConditions = []string{
+	"5xx", "gateway-error", "reset", "reset-before-request", "connect-failure", "envoy-ratelimited", "retriable-4xx",
+	"refused-stream", "retriable-status-codes", "retriable-headers", "http3-post-connect-failure",
+	"cancelled", "deadline-exceeded", "internal", "resource-exhausted", "unavailable",
+}
+
+// traffic checks what routing does to requests, and what each routing API
+// can do: mesh routing, timeouts, retries and the traffic policy are
+// Istio's; an HTTPRoute has mesh routing and timeouts but no retries or
+// traffic policy in the standard Gateway API; an Ingress has none.
+func (v *validator) traffic(s *AppSpec, path *field.Path) {
+	r := s.Routing
+	if r == nil {
+		return
+	}
+	api := "Istio"
+	if r.Ingress != nil {
+		api = r.Ingress.API
+	}
+	refuse := func(name, reason string) {
+		v.add(path.Child(name), "%s: %s", api, reason)
+	}
+	if r.Timeout != "" {
+		v.positiveDuration(r.Timeout, path.Child("timeout"))
+	}
+	if re := r.Retries; re != nil {
+		p := path.Child("retries")
+		if re.Attempts < 1 {
+			v.add(p.Child("attempts"), "must be at least 1, got %d", re.Attempts)
+		}
+		if re.PerTryTimeout != "" {
+			v.positiveDuration(re.PerTryTimeout, p.Child("perTryTimeout"))
+		}
+		for _, cond := range strings.Split(re.RetryOn, ",") {
+			if code, err := strconv.Atoi(cond); (err != nil || code < 100 || code > 599) && re.RetryOn != "" && !slices.Contains(retryConditions, cond) {
+				v.add(p.Child("retryOn"), "%q is not a retry condition: use HTTP status codes or %s", cond, strings.Join(retryConditions, ", "))
+			}
+		}
+	}
+	if tp := r.TrafficPolicy; tp != nil {
+		v.trafficPolicy(tp, path.Child("trafficPolicy"))
+	}
+	switch api {
+	case IngressAPIIngress:
+		if *r.Mesh {
+			refuse("mesh", "an Ingress routes at the edge only; use Istio or an HTTPRoute for callers in the mesh")
+		}
+		for _, f := range []struct {
+			name string
+			set  bool
+		}{{"timeout", r.Timeout != ""}, {"retries", r.Retries != nil}, {"trafficPolicy", r.TrafficPolicy != nil}} {
+			if f.set {
+				refuse(f.name, "an Ingress has no portable setting for it; use the ingress controller's annotations (ingress.annotations)")
+			}
+		}
+	case IngressAPIHTTPRoute:
+		if r.Retries != nil {
+			refuse("retries", "the standard Gateway API has no retries (they are experimental); use Istio routing, or the mesh's own policy")
+		}
+		if r.TrafficPolicy != nil {
+			refuse("trafficPolicy", "the standard Gateway API has no traffic policy; use Istio routing, or the mesh's own policy")
+		}
+	}
+	if len(r.Hosts) == 0 && !*r.Mesh {
+		v.add(path.Child("hosts"), "required: list at least one host (or have the Platform set a hostSuffix), or route the mesh only (mesh: true)")
+	}
+}
+
+func (v *validator) trafficPolicy(tp *TrafficPolicy, path *field.Path) {
+	if o := tp.OutlierDetection; o != nil {
+		p := path.Child("outlierDetection")
+		for _, d := range []struct {
+			name, value string
+		}{{"interval", o.Interval}, {"baseEjectionTime", o.BaseEjectionTime}} {
+			if d.value != "" {
+				v.positiveDuration(d.value, p.Child(d.name))
+			}
+		}
+		if n := o.Consecutive5xxErrors; n != nil && *n < 1 {
+			v.add(p.Child("consecutive5xxErrors"), "must be at least 1, got %d", *n)
+		}
+		if n := o.MaxEjectionPercent; n != nil && (*n < 0 || *n > 100) {
+			v.add(p.Child("maxEjectionPercent"), "must be between 0 and 100, got %d", *n)
+		}
+	}
+	if c := tp.ConnectionPool; c != nil {
+		p := path.Child("connectionPool")
+		if t := c.TCP; t != nil {
+			v.positive(t.MaxConnections, p.Child("tcp", "maxConnections"))
+			if t.ConnectTimeout != "" {
+				v.positiveDuration(t.ConnectTimeout, p.Child("tcp", "connectTimeout"))
+			}
+		}
+		if h := c.HTTP; h != nil {
+			hp := p.Child("http")
+			v.positive(h.HTTP1MaxPendingRequests, hp.Child("http1MaxPendingRequests"))
+			v.positive(h.HTTP2MaxRequests, hp.Child("http2MaxRequests"))
+			v.nonNegative(h.MaxRequestsPerConnection, hp.Child("maxRequestsPerConnection"))
+			v.nonNegative(h.MaxRetries, hp.Child("maxRetries"))
+			if h.IdleTimeout != "" {
+				v.positiveDuration(h.IdleTimeout, hp.Child("idleTimeout"))
+			}
+		}
+	}
+	if tp.TLSMode != "" {
+		v.oneOf(path.Child("tlsMode"), tp.TLSMode, "DISABLE", "SIMPLE", "MUTUAL", "ISTIO_MUTUAL")
+	}
+}
+
+func (v *validator) positive(n *int32, path *field.Path) {
+	if n != nil && *n < 1 {
+		v.add(path, "must be at least 1, got %d", *n)
+	}
+}
+
+// positiveDuration checks a duration as Istio takes it: positive, at least
+// a millisecond.
+func (v *validator) positiveDuration(d string, path *field.Path) {
+	if !v.duration(d, path) {
+		return
+	}
+	if parsed, _ := time.ParseDuration(d); parsed < time.Millisecond {
+		v.add(path, "%q must be at least 1ms", d)
+	}
+}
+
+// match checks canary.match: valid header names, one way to match each,
+// regular expressions RE2 compiles, one cookie; and a canary to send to.
+func (v *validator) match(s *AppSpec, path *field.Path) {
+	c := s.Canary
+	if c == nil || c.Match == nil {
+		return
+	}
+	m := c.Match
+	if len(m.Headers) == 0 && len(m.Cookies) == 0 {
+		v.add(path, "required: headers or cookies to match")
+	}
+	for _, name := range slices.Sorted(maps.Keys(m.Headers)) {
+		p := path.Child("headers").Key(name)
+		v.messages(path.Child("headers"), name, validation.IsHTTPHeaderName(name))
+		h := m.Headers[name]
+		set := 0
+		for _, s := range []string{h.Exact, h.Prefix, h.Regex} {
+			if s != "" {
+				set++
+			}
+		}
+		if set != 1 {
+			v.add(p, "set exactly one of exact, prefix and regex")
+		}
+		if h.Regex != "" {
+			if _, err := regexp.Compile(h.Regex); err != nil {
+				v.add(p.Child("regex"), "is not a regular expression (RE2): %v", err)
+			}
+		}
+		if strings.EqualFold(name, "cookie") && len(m.Cookies) > 0 {
+			v.add(p, "match the Cookie header through cookies, not both")
+		}
+	}
+	if len(m.Cookies) > 1 {
+		v.add(path.Child("cookies"), "match one cookie: a regular expression (RE2) cannot require several in any order")
+	}
+	for _, name := range slices.Sorted(maps.Keys(m.Cookies)) {
+		if !cookieToken.MatchString(name) || m.Cookies[name] == "" {
+			v.add(path.Child("cookies").Key(name), "needs a cookie name (a token) and a value")
+		}
+	}
+	switch {
+	case c.Controller == CanaryControllerFlagger:
+		v.add(path, "flagger: Flagger matches headers only in its A/B testing, which replaces the weighted analysis; use Istio or argo-rollouts for a preview")
+	case s.Routing == nil:
+		v.add(path, "needs routing: the preview is a route")
+	case s.Routing.Ingress != nil && s.Routing.Ingress.API == IngressAPIIngress:
+		v.add(path, "an Ingress cannot route by header portably; use HTTPRoute or Istio")
+	case c.Controller == CanaryControllerArgoRollouts && len(m.Cookies) > 0:
+		v.add(path.Child("cookies"), "argo-rollouts: the controller's header routes take headers only")
+	case c.Image == "" && c.Controller == CanaryControllerNone:
+		v.add(path, "needs canary.image: a preview of no canary has no pods to reach")
+	}
+}
+
+// cookieToken is the name of a cookie (an HTTP token).
+var cookieToken = regexp.MustCompile("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
