@@ -93,6 +93,28 @@ func (p *Platform) secretStore(namespace string) *StoreRef {
 	return nil
 }
 
+// MeshOrDefault returns the Platform's mesh settings with the built-in
+// defaults for what it leaves unset.
+func (p *Platform) MeshOrDefault() Mesh {
+	m := Mesh{TrustDomain: "cluster.local", MonitoringNamespace: "monitoring", IngressGateway: &IngressGateway{
+		Namespace: "istio-system", Labels: DefaultGatewaySelector(), ServiceAccount: "istio-ingressgateway-service-account",
+	}}
+	if p == nil || p.Spec.Mesh == nil {
+		return m
+	}
+	own := p.Spec.Mesh
+	m.TrustDomain = or(own.TrustDomain, m.TrustDomain)
+	m.MonitoringNamespace = or(own.MonitoringNamespace, m.MonitoringNamespace)
+	if g := own.IngressGateway; g != nil {
+		m.IngressGateway.Namespace = or(g.Namespace, m.IngressGateway.Namespace)
+		m.IngressGateway.ServiceAccount = or(g.ServiceAccount, m.IngressGateway.ServiceAccount)
+		if len(g.Labels) > 0 {
+			m.IngressGateway.Labels = g.Labels
+		}
+	}
+	return m
+}
+
 // APIVersionsOrDefault returns the custom resource API versions to render.
 func (p *Platform) APIVersionsOrDefault() APIVersions {
 	v := APIVersions{Istio: DefaultIstioAPIVersion, ExternalSecrets: DefaultExternalSecretsAPI}
@@ -178,6 +200,25 @@ func validatePlatform(p *Platform) []FieldError {
 	}
 	if g := p.Spec.Gateway; g != nil && g.TLS != nil {
 		v.add(spec.Child("gateway", "tls"), "TLS certificates are per App: set it in the App's routing.gateway")
+	}
+	if m := p.Spec.Mesh; m != nil {
+		mp := spec.Child("mesh")
+		if m.TrustDomain != "" {
+			v.messages(mp.Child("trustDomain"), m.TrustDomain, validation.IsDNS1123Subdomain(m.TrustDomain))
+		}
+		if m.MonitoringNamespace != "" {
+			v.messages(mp.Child("monitoringNamespace"), m.MonitoringNamespace, validation.IsDNS1123Label(m.MonitoringNamespace))
+		}
+		if g := m.IngressGateway; g != nil {
+			gp := mp.Child("ingressGateway")
+			if g.Namespace != "" {
+				v.messages(gp.Child("namespace"), g.Namespace, validation.IsDNS1123Label(g.Namespace))
+			}
+			if g.ServiceAccount != "" {
+				v.messages(gp.Child("serviceAccount"), g.ServiceAccount, validation.IsDNS1123Subdomain(g.ServiceAccount))
+			}
+			v.labels(g.Labels, gp.Child("labels"))
+		}
 	}
 	if a := p.Spec.APIVersions; a != nil {
 		if a.Istio != "" {

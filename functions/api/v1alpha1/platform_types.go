@@ -63,6 +63,9 @@ type PlatformSpec struct {
 	// APIVersions of the custom resources rendered, for clusters that serve
 	// older CRD versions.
 	APIVersions *APIVersions `json:"apiVersions,omitempty"`
+	// Mesh says where the mesh's own callers run, which an App's allowFrom
+	// admits. Default: {trustDomain: cluster.local, ingressGateway: {namespace: istio-system, labels: {istio: ingressgateway}, serviceAccount: istio-ingressgateway-service-account}, monitoringNamespace: monitoring}
+	Mesh *Mesh `json:"mesh,omitempty"`
 	// Environments override any field of this spec, except environments, for
 	// one named environment, with the same merge rules as App environments.
 	// Example: {dev: {hostSuffix: .dev.example.com}}
@@ -77,4 +80,25 @@ type APIVersions struct {
 	// ExternalSecrets: external-secrets.io/v1 or v1beta1.
 	// Default: external-secrets.io/v1
 	ExternalSecrets string `json:"externalSecrets,omitempty"`
+}
+
+// Mesh describes the cluster's mesh for the Apps' allowed callers.
+type Mesh struct {
+	// TrustDomain of the mesh's workload identities. Default: cluster.local
+	TrustDomain string `json:"trustDomain,omitempty"`
+	// IngressGateway is where the Istio ingress gateway runs.
+	IngressGateway *IngressGateway `json:"ingressGateway,omitempty"`
+	// MonitoringNamespace is where Prometheus runs. Default: monitoring
+	MonitoringNamespace string `json:"monitoringNamespace,omitempty"`
+}
+
+// IngressGateway locates the Istio ingress gateway's pods.
+type IngressGateway struct {
+	// Namespace of the gateway. Default: istio-system
+	Namespace string `json:"namespace,omitempty"`
+	// Labels of the gateway's pods. Default: {istio: ingressgateway}
+	Labels map[string]string `json:"labels,omitempty"`
+	// ServiceAccount of the gateway's pods.
+	// Default: istio-ingressgateway-service-account
+	ServiceAccount string `json:"serviceAccount,omitempty"`
 }

@@ -33,6 +33,7 @@ func validateApp(app *App) []FieldError {
 	v.canary(app, p.Child("canary"))
 	v.traffic(s, p.Child("routing"))
 	v.match(s, p.Child("canary", "match"))
+	v.allowFrom(s, p.Child("allowFrom"))
 	v.externalSecrets(s.ExternalSecrets, p.Child("externalSecrets"))
 	v.autoscaling(s.Autoscaling, s.Resources, p.Child("resources"), p.Child("autoscaling"))
 	v.disruptionBudget(s.DisruptionBudget, s.Replicas, s.Autoscaling, p.Child("disruptionBudget"))

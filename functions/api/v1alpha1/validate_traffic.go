@@ -197,3 +197,37 @@ func (v *validator) match(s *AppSpec, path *field.Path) {
 
 // cookieToken is the name of a cookie (an HTTP token).
 var cookieToken = regexp.MustCompile("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+
+// allowFrom checks the allowed callers: one kind each, valid names, and
+// ports to admit them to.
+func (v *validator) allowFrom(s *AppSpec, path *field.Path) {
+	seen := map[AllowFrom]int{}
+	for i, a := range s.AllowFrom {
+		p := path.Index(i)
+		kinds := 0
+		for _, set := range []bool{a.Namespace != "", a.IngressGateway, a.Monitoring} {
+			if set {
+				kinds++
+			}
+		}
+		if kinds != 1 {
+			v.add(p, "set exactly one of namespace (with app, if any), ingressGateway and monitoring")
+		}
+		if a.Namespace != "" {
+			v.messages(p.Child("namespace"), a.Namespace, validation.IsDNS1123Label(a.Namespace))
+		}
+		if a.App != "" {
+			v.messages(p.Child("app"), a.App, validation.IsDNS1035Label(a.App))
+			if a.Namespace == "" {
+				v.add(p.Child("app"), "needs namespace: the App's namespace, where its pods run")
+			}
+		}
+		if j, dup := seen[a]; dup {
+			v.add(p, "is duplicated (first at %s)", path.Index(j))
+		}
+		seen[a] = i
+	}
+	if len(s.AllowFrom) > 0 && len(s.Ports) == 0 {
+		v.add(path, "admits callers to the App's ports, but it has none (ports: [])")
+	}
+}
