@@ -25,6 +25,7 @@ func TestGoldenReferences(t *testing.T) {
 		"HorizontalPodAutoscaler target", "PodDisruptionBudget selector", "PodMonitor selector",
 		"Rollout service", "Rollout virtual service", "Canary target", "ConfigMap volume", "Secret volume", "ServiceAccount",
 		"StatefulSet service", "PersistentVolumeClaim volume", "volume mount", "ServiceAccount of a pod",
+		"DestinationRule host", "NetworkPolicy selector", "AuthorizationPolicy selector",
 	} {
 		if checked[ref] == 0 {
 			t.Errorf("no golden case has a %s to check", ref)
@@ -33,8 +34,7 @@ func TestGoldenReferences(t *testing.T) {
 	t.Logf("checked %v", checked)
 }
 
-// labelled is the labels of a pod template or a Service, with its
-// namespace.
+// labelled is the labels of a pod template, with its namespace.
 type labelled struct {
 	ns     string
 	labels map[string]string
@@ -45,7 +45,7 @@ type labelled struct {
 func checkReferences(ours []*Object, checked map[string]int) []string {
 	named := map[string]bool{}   // "Kind/namespace/name"
 	flagger := map[string]bool{} // "namespace/name" of the targets of Flagger Canaries
-	var pods, svcs []labelled
+	var pods []labelled
 	for _, obj := range ours {
 		ns := str(obj.Doc, "metadata", "namespace")
 		named[obj.Kind+"/"+ns+"/"+obj.Name] = true
@@ -56,10 +56,7 @@ func checkReferences(ours []*Object, checked map[string]int) []string {
 		if template := podTemplate(obj); template != nil {
 			pods = append(pods, labelled{ns, strMap(template, "metadata", "labels")})
 		}
-		switch obj.Kind {
-		case "Service":
-			svcs = append(svcs, labelled{ns, obj.Labels})
-		case "Canary":
+		if obj.Kind == "Canary" {
 			flagger[ns+"/"+str(obj.Doc, "spec", "targetRef", "name")] = true
 		}
 	}
@@ -142,6 +139,12 @@ func checkReferences(ours []*Object, checked map[string]int) []string {
 			}
 		case "StatefulSet":
 			need(obj, "StatefulSet service", "Service", ns, str(obj.Doc, "spec", "serviceName"))
+		case "DestinationRule":
+			need(obj, "DestinationRule host", "Service", ns, str(obj.Doc, "spec", "host"))
+		case "NetworkPolicy":
+			selects(obj, "NetworkPolicy selector", strMap(obj.Doc, "spec", "podSelector", "matchLabels"), pods, "pod template")
+		case "AuthorizationPolicy":
+			selects(obj, "AuthorizationPolicy selector", strMap(obj.Doc, "spec", "selector", "matchLabels"), pods, "pod template")
 		}
 		template := podTemplate(obj)
 		if template == nil {
