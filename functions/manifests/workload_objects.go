@@ -47,11 +47,11 @@ func (r *renderer) configMap() []any {
 // and of each worker that autoscales.
 func (r *renderer) autoscaler() []any {
 	var out []any
-	if a := r.spec.Autoscaling; a != nil {
+	if a := r.spec.Autoscaling; a != nil && len(a.Triggers) == 0 {
 		out = append(out, horizontalPodAutoscaler(r.meta(r.app.Name), a, r.scaleTarget()))
 	}
 	for _, w := range r.spec.Workers {
-		if w.Autoscaling != nil {
+		if w.Autoscaling != nil && len(w.Autoscaling.Triggers) == 0 {
 			target := autoscalingv2.CrossVersionObjectReference{APIVersion: "apps/v1", Kind: "Deployment", Name: r.app.Name + "-" + w.Name}
 			out = append(out, horizontalPodAutoscaler(r.processMeta(w.Name), w.Autoscaling, target))
 		}
@@ -76,6 +76,9 @@ func horizontalPodAutoscaler(meta metav1.ObjectMeta, a *v1alpha1.Autoscaling, ta
 			},
 		})
 	}
+	for _, m := range a.Metrics {
+		metrics = append(metrics, *m.DeepCopy())
+	}
 	return &autoscalingv2.HorizontalPodAutoscaler{
 		TypeMeta:   typeMeta("autoscaling/v2", "HorizontalPodAutoscaler"),
 		ObjectMeta: meta,
@@ -84,6 +87,7 @@ func horizontalPodAutoscaler(meta metav1.ObjectMeta, a *v1alpha1.Autoscaling, ta
 			MinReplicas:    a.MinReplicas,
 			MaxReplicas:    a.MaxReplicas,
 			Metrics:        metrics,
+			Behavior:       a.Behavior.DeepCopy(),
 		},
 	}
 }

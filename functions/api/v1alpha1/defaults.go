@@ -185,7 +185,7 @@ func setAutoscalingDefaults(a *Autoscaling) {
 		return
 	}
 	a.MinReplicas = orPtr(a.MinReplicas, 1)
-	if a.TargetCPUUtilizationPercentage == nil && a.TargetMemoryUtilizationPercentage == nil {
+	if a.TargetCPUUtilizationPercentage == nil && a.TargetMemoryUtilizationPercentage == nil && len(a.Metrics) == 0 && len(a.Triggers) == 0 {
 		a.TargetCPUUtilizationPercentage = ptr[int32](DefaultCPUTarget)
 	}
 }

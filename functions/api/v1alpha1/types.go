@@ -3,6 +3,7 @@ package v1alpha1
 import (
 	"encoding/json"
 
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -670,6 +671,36 @@ type Autoscaling struct {
 	TargetCPUUtilizationPercentage *int32 `json:"targetCPUUtilizationPercentage,omitempty"`
 	// TargetMemoryUtilizationPercentage of the memory request.
 	TargetMemoryUtilizationPercentage *int32 `json:"targetMemoryUtilizationPercentage,omitempty"`
+	// Metrics are further metrics to scale on (autoscaling/v2 MetricSpec:
+	// Pods, Object or External metrics from a metrics adapter).
+	// Example: [{type: Pods, pods: {metric: {name: requests_per_second}, target: {type: AverageValue, averageValue: "100"}}}]
+	Metrics []autoscalingv2.MetricSpec `json:"metrics,omitempty"`
+	// Behavior tunes how fast the autoscaler scales up and down
+	// (autoscaling/v2).
+	// Example: {scaleDown: {stabilizationWindowSeconds: 600}}
+	Behavior *autoscalingv2.HorizontalPodAutoscalerBehavior `json:"behavior,omitempty"`
+	// Triggers scale with KEDA instead: a ScaledObject, from a queue's length
+	// for instance, and no HorizontalPodAutoscaler (KEDA makes its own).
+	// Example: [{type: rabbitmq, metadata: {queueName: jobs, mode: QueueLength, value: "20"}, authenticationRef: {name: rabbitmq}}]
+	Triggers []Trigger `json:"triggers,omitempty"`
+}
+
+// Trigger is a KEDA scaler.
+type Trigger struct {
+	// Type of the scaler (rabbitmq, aws-sqs-queue, kafka, prometheus, ...).
+	// Required.
+	Type string `json:"type,omitempty"`
+	// Metadata of the scaler, as KEDA documents it for the type. Required.
+	Metadata map[string]string `json:"metadata,omitempty"`
+	// AuthenticationRef names a TriggerAuthentication in the App's
+	// namespace.
+	AuthenticationRef *TriggerAuthenticationRef `json:"authenticationRef,omitempty"`
+}
+
+// TriggerAuthenticationRef names a KEDA TriggerAuthentication.
+type TriggerAuthenticationRef struct {
+	// Name of the TriggerAuthentication. Required.
+	Name string `json:"name,omitempty"`
 }
 
 // DisruptionBudget configures a policy/v1 PodDisruptionBudget; set one of

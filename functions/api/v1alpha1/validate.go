@@ -546,6 +546,7 @@ func (v *validator) autoscaling(a *Autoscaling, resources *corev1.ResourceRequir
 	if *a.MinReplicas < 1 {
 		v.add(path.Child("minReplicas"), "must be at least 1, got %d", *a.MinReplicas)
 	}
+	v.scaling(a, path)
 	if a.MaxReplicas < *a.MinReplicas {
 		v.add(path.Child("maxReplicas"), "must be at least minReplicas (%d), got %d", *a.MinReplicas, a.MaxReplicas)
 	}
