@@ -1,4 +1,4 @@
-// Package apiserver checks objects with the Kubernetes API server's own create path: its decoding, defaults, strategies and validation, and for custom resources the published CRDs with their CEL rules.
+// Package apiserver checks objects as a Kubernetes API server's create request would, CRDs with their CEL rules included.
 package apiserver
 
 import (
