@@ -4,7 +4,7 @@ go 1.26.8
 
 require (
 	github.com/slipway-dev/slipway v0.0.0
-	k8s.io/apiextensions-apiserver v0.0.0
+	k8s.io/apiextensions-apiserver v0.35.8
 	k8s.io/apimachinery v0.35.8
 	k8s.io/apiserver v0.35.8
 	k8s.io/kubernetes v1.35.8
