@@ -29,36 +29,38 @@ type knownRefusal struct {
 var knownRefusals = []knownRefusal{}
 
 // renderedFiles returns the checked-in files that hold objects slipway
-// rendered: the golden cases' expected files, the examples' renderings and
-// the eject golden trees, relative to the repository.
+// rendered, relative to the repository: the golden cases' expected files,
+// the eject golden trees and the examples' renderings.
 func renderedFiles(t *testing.T) []string {
 	t.Helper()
 	var files []string
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel := filepath.ToSlash(strings.TrimPrefix(p, root+string(filepath.Separator)))
-		if d.IsDir() {
-			if strings.HasPrefix(d.Name(), ".") && p != root || rel == "bin" {
-				return filepath.SkipDir
+	for _, dir := range []string{"testdata/render", "testdata/eject", "examples"} {
+		err := filepath.WalkDir(filepath.Join(root, dir), func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			rel, err := filepath.Rel(root, p)
+			if err != nil {
+				return err
+			}
+			rel = filepath.ToSlash(rel)
+			base, parent := path.Base(rel), path.Base(path.Dir(rel))
+			if !strings.HasSuffix(base, ".yaml") {
+				return nil
+			}
+			switch {
+			case strings.HasPrefix(rel, "testdata/render/") && strings.HasPrefix(base, "expected"),
+				strings.HasPrefix(rel, "testdata/eject/"),
+				strings.HasSuffix(base, ".expected.yaml"),
+				parent == "rendered",
+				strings.HasPrefix(rel, "examples/kpt/") && strings.HasSuffix(base, ".generated.yaml"):
+				files = append(files, rel)
 			}
 			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
 		}
-		base := path.Base(rel)
-		dir := path.Dir(rel)
-		switch {
-		case strings.HasPrefix(rel, "testdata/render/") && strings.HasPrefix(base, "expected") && strings.HasSuffix(base, ".yaml"),
-			strings.HasPrefix(rel, "testdata/eject/") && strings.HasSuffix(base, ".yaml"),
-			strings.HasPrefix(rel, "examples/") && strings.HasSuffix(base, ".expected.yaml"),
-			strings.HasPrefix(rel, "examples/") && path.Base(dir) == "rendered" && strings.HasSuffix(base, ".yaml"),
-			strings.HasPrefix(rel, "examples/kpt/") && strings.HasSuffix(base, ".generated.yaml"):
-			files = append(files, rel)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 	sort.Strings(files)
 	return files
