@@ -9,6 +9,9 @@ FUNCTIONS := render eject argocd-cmp
 VERSION ?= dev
 IMAGE_REPO ?= localhost/slipway
 TOOLS_BIN := $(CURDIR)/bin/tools
+# A test-only module of its own: the API server's validation (k8s.io/kubernetes)
+# stays out of the function binaries' go.mod. `go test ./...` at the root skips it.
+APISERVER_MODULE := functions/internal/apiserver
 GO_BUILD := CGO_ENABLED=0 go build -trimpath -ldflags="-s -w -X github.com/slipway-dev/slipway/functions/version.Version=$(VERSION)"
 
 .PHONY: help
@@ -20,9 +23,10 @@ build: ## Build the function binaries into bin/.
 	@for fn in $(FUNCTIONS); do $(GO_BUILD) -o bin/slipway-$$fn ./functions/$$fn; done
 
 .PHONY: test
-test: ## Run the unit, golden and eject tests (the eject tests run the pinned kustomize).
+test: ## Run the unit, golden and eject tests (the eject tests run the pinned kustomize), and the API server's checks of every rendering.
 	hack/install-tools.sh kustomize
 	go test ./...
+	cd $(APISERVER_MODULE) && go test ./...
 
 .PHONY: race
 race: ## Run the tests of the packages that render and write on every CPU under the race detector.
@@ -40,6 +44,7 @@ docs: ## Regenerate docs/reference.md from the API's Go types.
 lint: ## Check formatting and vet.
 	@test -z "$$(gofmt -l functions hack)" || { gofmt -l functions hack; echo "gofmt needed"; exit 1; }
 	go vet ./...
+	cd $(APISERVER_MODULE) && go vet ./...
 
 .PHONY: tools
 tools: ## Install the pinned tools the end-to-end tests run (kustomize, kube-score, podman).

@@ -1,0 +1,151 @@
+package apiserver
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/slipway-dev/slipway/functions/internal/oracle"
+)
+
+// root is the repository, from this package's directory.
+const root = "../../.."
+
+// knownRefusal is a refusal found in a checked-in rendering that is not
+// fixed yet: the test reports it without failing. Every entry must still
+// match a refusal, so that a fix removes its entry.
+type knownRefusal struct {
+	file, object, message string // message is a substring
+}
+
+// knownRefusals are the refusals of checked-in renderings that are not
+// fixed yet, each with a comment saying why it is kept. There are none:
+// an entry goes here only with the issue that fixes the renderer.
+var knownRefusals = []knownRefusal{}
+
+// renderedFiles returns the checked-in files that hold objects slipway
+// rendered, relative to the repository: the golden cases' expected files,
+// the eject golden trees and the examples' renderings.
+func renderedFiles(t *testing.T) []string {
+	t.Helper()
+	var files []string
+	for _, dir := range []string{"testdata/render", "testdata/eject", "examples"} {
+		err := filepath.WalkDir(filepath.Join(root, dir), func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			rel, err := filepath.Rel(root, p)
+			if err != nil {
+				return err
+			}
+			rel = filepath.ToSlash(rel)
+			base, parent := path.Base(rel), path.Base(path.Dir(rel))
+			if !strings.HasSuffix(base, ".yaml") {
+				return nil
+			}
+			switch {
+			case strings.HasPrefix(rel, "testdata/render/") && strings.HasPrefix(base, "expected"),
+				strings.HasPrefix(rel, "testdata/eject/"),
+				strings.HasSuffix(base, ".expected.yaml"),
+				parent == "rendered",
+				strings.HasPrefix(rel, "examples/kpt/") && strings.HasSuffix(base, ".generated.yaml"):
+				files = append(files, rel)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	sort.Strings(files)
+	return files
+}
+
+// TestRenderedObjectsAccepted runs every object slipway rendered in a
+// checked-in file (labelled app.kubernetes.io/managed-by: slipway) through
+// the API server's create path: decoding, defaults and validation for
+// built-in kinds, the published CRD with its CEL rules for custom
+// resources. Each refusal fails the test, unless it is a known refusal.
+func TestRenderedObjectsAccepted(t *testing.T) {
+	files := renderedFiles(t)
+	kinds := map[string]int{}
+	sources := map[string]int{} // objects by the first two directories of their file
+	objects := 0
+	var refusals []string // "file: object: message"
+	for _, file := range files {
+		data, err := os.ReadFile(filepath.Join(root, file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		objs, err := oracle.ReadObjects(data)
+		if err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		for _, obj := range objs {
+			if obj.Labels["app.kubernetes.io/managed-by"] != "slipway" {
+				continue
+			}
+			objects++
+			sources[strings.Join(strings.SplitN(file, "/", 3)[:2], "/")]++
+			kinds[obj.APIVersion+" "+obj.Kind]++
+			for _, msg := range Validate(obj.Raw) {
+				refusals = append(refusals, fmt.Sprintf("%s: %s: %s", file, obj.ID(), msg))
+			}
+		}
+	}
+	used := make([]bool, len(knownRefusals))
+	for _, r := range refusals {
+		if i := matchKnown(r); i >= 0 {
+			used[i] = true
+			t.Logf("known refusal: %s", r)
+			continue
+		}
+		t.Errorf("refused: %s", r)
+	}
+	for i, k := range knownRefusals {
+		if !used[i] {
+			t.Errorf("known refusal %+v matches no refusal any more: remove it", k)
+		}
+	}
+	// The test must not pass by checking nothing: every kind slipway
+	// renders is checked, from every kind of source.
+	if len(files) < 100 || objects < 400 {
+		t.Errorf("checked %d objects in %d files; want at least 400 in 100", objects, len(files))
+	}
+	for _, src := range []string{"testdata/render", "testdata/eject", "examples/argocd", "examples/kpt", "examples/kustomize", "examples/platform-team", "examples/quickstart"} {
+		if sources[src] == 0 {
+			t.Errorf("no object checked under %s", src)
+		}
+	}
+	for _, kind := range renderedKinds {
+		if kinds[kind] == 0 {
+			t.Errorf("no checked-in rendering has a %s", kind)
+		}
+	}
+	t.Logf("checked %d objects in %d files: %v %v", objects, len(files), sources, kinds)
+}
+
+// renderedKinds are the kinds slipway renders.
+var renderedKinds = []string{
+	"v1 Service", "v1 ServiceAccount", "v1 ConfigMap", "apps/v1 Deployment",
+	"autoscaling/v2 HorizontalPodAutoscaler", "policy/v1 PodDisruptionBudget",
+	"networking.k8s.io/v1 Ingress", "networking.istio.io/v1 Gateway",
+	"networking.istio.io/v1 VirtualService", "external-secrets.io/v1 ExternalSecret",
+	"argoproj.io/v1alpha1 Rollout", "flagger.app/v1beta1 Canary",
+	"gateway.networking.k8s.io/v1 HTTPRoute", "monitoring.coreos.com/v1 ServiceMonitor",
+	"monitoring.coreos.com/v1 PodMonitor",
+}
+
+func matchKnown(refusal string) int {
+	for i, k := range knownRefusals {
+		if strings.HasPrefix(refusal, k.file+": "+k.object+": ") && strings.Contains(refusal, k.message) {
+			return i
+		}
+	}
+	return -1
+}
