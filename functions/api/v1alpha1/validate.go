@@ -337,6 +337,9 @@ func (v *validator) routing(s *AppSpec, path *field.Path) {
 					v.add(path.Child("requestHeaders").Key(k), "an HTTPRoute cannot set a header to the empty string")
 				}
 			}
+			if len(in.ParentRefs) > maxParentRefs {
+				v.add(ip.Child("parentRefs"), "lists %d parents; an HTTPRoute attaches to at most %d", len(in.ParentRefs), maxParentRefs)
+			}
 			seen := map[string]int{}
 			for i, ref := range in.ParentRefs {
 				if j, dup := seen[ref]; dup {
@@ -818,8 +821,15 @@ func (v *validator) pod(pod *Pod, path *field.Path) {
 			v.add(p.Child("tolerationSeconds"), "applies to effect NoExecute only")
 		}
 	}
+	spreads := map[string]int{}
 	for i, c := range pod.TopologySpreadConstraints {
 		p := path.Child("topologySpreadConstraints").Index(i)
+		// The API server allows one constraint per key and behaviour.
+		key := c.TopologyKey + "/" + string(c.WhenUnsatisfiable)
+		if j, dup := spreads[key]; dup {
+			v.add(p, "spreads by %q with %s as %s does: one constraint per key and whenUnsatisfiable", c.TopologyKey, c.WhenUnsatisfiable, path.Child("topologySpreadConstraints").Index(j))
+		}
+		spreads[key] = i
 		if c.MaxSkew < 1 {
 			v.add(p.Child("maxSkew"), "must be at least 1, got %d", c.MaxSkew)
 		}

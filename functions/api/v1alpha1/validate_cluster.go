@@ -28,6 +28,8 @@ const (
 	// maxHTTPRouteItems is the most hostnames, and header modifications, the
 	// HTTPRoute CRD takes.
 	maxHTTPRouteItems = 16
+	// maxParentRefs is the most parents the HTTPRoute CRD takes.
+	maxParentRefs = 32
 )
 
 // annotations checks annotation keys, and the total size, as the API server
@@ -79,6 +81,16 @@ func (v *validator) resources(r *corev1.ResourceRequirements, path *field.Path) 
 				v.add(p, "must not be negative, got %s", q.String())
 			}
 		}
+	}
+	hugePages := slices.ContainsFunc(slices.Concat(slices.Collect(maps.Keys(r.Limits)), slices.Collect(maps.Keys(r.Requests))), func(n corev1.ResourceName) bool {
+		return strings.HasPrefix(string(n), corev1.ResourceHugePagesPrefix)
+	})
+	_, cpu := r.Limits[corev1.ResourceCPU]
+	_, cpuReq := r.Requests[corev1.ResourceCPU]
+	_, mem := r.Limits[corev1.ResourceMemory]
+	_, memReq := r.Requests[corev1.ResourceMemory]
+	if hugePages && !cpu && !cpuReq && !mem && !memReq {
+		v.add(path, "huge pages need a cpu or memory request or limit beside them")
 	}
 	for _, name := range slices.Sorted(maps.Keys(r.Requests)) {
 		req, p := r.Requests[name], path.Child("requests").Key(string(name))

@@ -18,6 +18,7 @@ import (
 	_ "k8s.io/kubernetes/pkg/apis/apps/install"
 	_ "k8s.io/kubernetes/pkg/apis/autoscaling/install"
 	_ "k8s.io/kubernetes/pkg/apis/batch/install"
+	api "k8s.io/kubernetes/pkg/apis/core"
 	_ "k8s.io/kubernetes/pkg/apis/core/install"
 	_ "k8s.io/kubernetes/pkg/apis/networking/install"
 	_ "k8s.io/kubernetes/pkg/apis/policy/install"
@@ -118,7 +119,18 @@ func validateBuiltin(data []byte, gvk schema.GroupVersionKind, strategy rest.RES
 	if err := legacyscheme.Scheme.Convert(versioned, internal, nil); err != nil {
 		return append(msgs, err.Error())
 	}
+	allocateClusterIPs(internal)
 	return append(msgs, create(strategy, internal)...)
+}
+
+// allocateClusterIPs does what the Service storage does before the
+// strategy validates a new Service: a headless Service's clusterIP "None"
+// becomes its clusterIPs too. (Other addresses it allocates later, which
+// validation allows to be unset.)
+func allocateClusterIPs(obj runtime.Object) {
+	if svc, ok := obj.(*api.Service); ok && svc.Spec.ClusterIP == api.ClusterIPNone && len(svc.Spec.ClusterIPs) == 0 {
+		svc.Spec.ClusterIPs = []string{api.ClusterIPNone}
+	}
 }
 
 // decodeStrict unmarshals like the server's strict JSON serializer: unknown

@@ -26,11 +26,12 @@ import (
 	"k8s.io/apiserver/pkg/registry/rest"
 
 	"github.com/slipway-dev/slipway/functions/internal/oracle"
+	"github.com/slipway-dev/slipway/functions/manifests"
 )
 
 // CRDSources are the CRDs of the schema oracle, and the kinds that sit in
 // other files of the same projects and that rendered objects may refer to.
-var CRDSources = slices.Concat(oracle.CRDSources, []oracle.CRDSource{
+var CRDSources = slices.Concat(oracle.CRDSources(), []manifests.CRDSource{
 	{Module: "github.com/external-secrets/external-secrets", Version: "v0.20.4", Path: "config/crds/bases/external-secrets.io_secretstores.yaml"},
 	{Module: "github.com/argoproj/argo-rollouts", Version: "v1.10.1", Path: "manifests/crds/analysis-template-crd.yaml"},
 })
@@ -44,7 +45,7 @@ type customResource struct {
 
 // loadCRDs reads the CRDs from the module cache (downloading the modules
 // when needed) and sets up every served version.
-func loadCRDs(sources []oracle.CRDSource) (map[schema.GroupVersionKind]*customResource, error) {
+func loadCRDs(sources []manifests.CRDSource) (map[schema.GroupVersionKind]*customResource, error) {
 	scheme := runtime.NewScheme()
 	apiextensionsinstall.Install(scheme)
 	out := map[schema.GroupVersionKind]*customResource{}

@@ -1,6 +1,8 @@
 package apiserver
 
 import (
+	"github.com/slipway-dev/slipway/functions/manifests"
+
 	"fmt"
 	"io/fs"
 	"os"
@@ -122,23 +124,12 @@ func TestRenderedObjectsAccepted(t *testing.T) {
 			t.Errorf("no object checked under %s", src)
 		}
 	}
-	for _, kind := range renderedKinds {
-		if kinds[kind] == 0 {
-			t.Errorf("no checked-in rendering has a %s", kind)
+	for _, k := range manifests.Kinds {
+		if kinds[k.APIVersion()+" "+k.Kind] == 0 {
+			t.Errorf("no checked-in rendering has a %s %s", k.APIVersion(), k.Kind)
 		}
 	}
 	t.Logf("checked %d objects in %d files: %v %v", objects, len(files), sources, kinds)
-}
-
-// renderedKinds are the kinds slipway renders.
-var renderedKinds = []string{
-	"v1 Service", "v1 ServiceAccount", "v1 ConfigMap", "apps/v1 Deployment",
-	"autoscaling/v2 HorizontalPodAutoscaler", "policy/v1 PodDisruptionBudget",
-	"networking.k8s.io/v1 Ingress", "networking.istio.io/v1 Gateway",
-	"networking.istio.io/v1 VirtualService", "external-secrets.io/v1 ExternalSecret",
-	"argoproj.io/v1alpha1 Rollout", "flagger.app/v1beta1 Canary",
-	"gateway.networking.k8s.io/v1 HTTPRoute", "monitoring.coreos.com/v1 ServiceMonitor",
-	"monitoring.coreos.com/v1 PodMonitor",
 }
 
 func matchKnown(refusal string) int {
