@@ -2,6 +2,7 @@ package manifests
 
 import (
 	"maps"
+	"strconv"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
@@ -70,14 +71,20 @@ type FlaggerAnalysis struct {
 // FlaggerMetric is one metric check of the analysis.
 type FlaggerMetric struct {
 	Name           string                `json:"name"`
+	TemplateRef    *FlaggerTemplateRef   `json:"templateRef,omitempty"`
 	Interval       string                `json:"interval"`
 	ThresholdRange FlaggerThresholdRange `json:"thresholdRange"`
 }
 
+// FlaggerTemplateRef names a MetricTemplate.
+type FlaggerTemplateRef struct {
+	Name string `json:"name"`
+}
+
 // FlaggerThresholdRange is the accepted range of a metric.
 type FlaggerThresholdRange struct {
-	Min *int32 `json:"min,omitempty"`
-	Max *int32 `json:"max,omitempty"`
+	Min *float64 `json:"min,omitempty"`
+	Max *float64 `json:"max,omitempty"`
 }
 
 // flaggerCanary renders the Flagger Canary that drives the Deployment.
@@ -126,10 +133,19 @@ func (r *renderer) flaggerCanary() []any {
 			MaxWeight:  *a.MaxWeight,
 			StepWeight: *a.StepWeight,
 			Metrics: []FlaggerMetric{
-				{Name: "request-success-rate", Interval: a.Interval, ThresholdRange: FlaggerThresholdRange{Min: ptr[int32](FlaggerMinSuccessRate)}},
-				{Name: "request-duration", Interval: a.Interval, ThresholdRange: FlaggerThresholdRange{Max: ptr[int32](FlaggerMaxDurationMS)}},
+				{Name: "request-success-rate", Interval: a.Interval, ThresholdRange: FlaggerThresholdRange{Min: ptr[float64](FlaggerMinSuccessRate)}},
+				{Name: "request-duration", Interval: a.Interval, ThresholdRange: FlaggerThresholdRange{Max: ptr[float64](FlaggerMaxDurationMS)}},
 			},
 		},
+	}
+	// The SLO's objectives, each bounded by the fast burn rate of its
+	// budget (see metricTemplates).
+	for _, o := range r.objectives() {
+		threshold, _ := strconv.ParseFloat(canaryFailureThreshold(o), 64)
+		spec.Analysis.Metrics = append(spec.Analysis.Metrics, FlaggerMetric{
+			Name: o.name, TemplateRef: &FlaggerTemplateRef{Name: o.name}, Interval: a.Interval,
+			ThresholdRange: FlaggerThresholdRange{Max: &threshold},
+		})
 	}
 	if s.Autoscaling != nil {
 		spec.AutoscalerRef = &FlaggerRef{APIVersion: "autoscaling/v2", Kind: "HorizontalPodAutoscaler", Name: r.app.Name}

@@ -62,6 +62,7 @@ func FileName(kind string) string {
 
 var (
 	istioCRD      = &CRDSource{"istio.io/api", "v1.31.1", "kubernetes/customresourcedefinitions.gen.yaml"}
+	flaggerCRD    = &CRDSource{"github.com/fluxcd/flagger", "v1.36.1", "artifacts/flagger/crd.yaml"}
 	monitoringCRD = func(plural string) *CRDSource {
 		return &CRDSource{"github.com/prometheus-operator/prometheus-operator", "v0.85.0", "example/prometheus-operator-crd/monitoring.coreos.com_" + plural + ".yaml"}
 	}
@@ -74,7 +75,7 @@ var (
 var Kinds = []Kind{
 	{Versions: []string{"v1"}, Kind: "ServiceAccount", What: "serviceAccount.create (the default with a serviceAccount)",
 		Wave: WavePrerequisites, build: (*renderer).serviceAccount},
-	{Versions: []string{"v1"}, Kind: "ConfigMap", What: "config",
+	{Versions: []string{"v1"}, Kind: "ConfigMap", What: "config; and the Grafana dashboard of slo",
 		Wave: WavePrerequisites, build: (*renderer).configMap},
 	{Group: "external-secrets.io", Versions: []string{"v1", "v1beta1"}, Kind: "ExternalSecret", What: "each of externalSecrets",
 		CRD:  &CRDSource{"github.com/external-secrets/external-secrets", "v0.20.4", "config/crds/bases/external-secrets.io_externalsecrets.yaml"},
@@ -91,8 +92,7 @@ var Kinds = []Kind{
 		CRD:   &CRDSource{"github.com/argoproj/argo-rollouts", "v1.10.1", "manifests/crds/rollout-crd.yaml"},
 		build: (*renderer).rollout},
 	{Group: "flagger.app", Versions: []string{"v1beta1"}, Kind: "Canary", What: "canary.controller flagger",
-		CRD:   &CRDSource{"github.com/fluxcd/flagger", "v1.36.1", "artifacts/flagger/crd.yaml"},
-		build: (*renderer).flaggerCanary},
+		CRD: flaggerCRD, build: (*renderer).flaggerCanary},
 	{Group: "batch", Versions: []string{"v1"}, Kind: "Job", What: "each of jobs with a hook (an Argo CD hook)",
 		build: (*renderer).jobs},
 	{Group: "batch", Versions: []string{"v1"}, Kind: "CronJob", What: "each of jobs with a schedule",
@@ -121,4 +121,11 @@ var Kinds = []Kind{
 		build: (*renderer).httpRoutes},
 	{Group: "monitoring.coreos.com", Versions: []string{"v1"}, Kind: "PodMonitor", What: "monitoring",
 		CRD: monitoringCRD("podmonitors"), build: (*renderer).podMonitor},
+	{Group: "monitoring.coreos.com", Versions: []string{"v1"}, Kind: "PrometheusRule", What: "slo: recording rules and burn-rate alerts",
+		CRD: monitoringCRD("prometheusrules"), build: (*renderer).prometheusRule},
+	{Group: "argoproj.io", Versions: []string{"v1alpha1"}, Kind: "AnalysisTemplate", What: "slo under argo-rollouts: the canary analysis",
+		CRD:   &CRDSource{"github.com/argoproj/argo-rollouts", "v1.10.1", "manifests/crds/analysis-template-crd.yaml"},
+		build: (*renderer).analysisTemplate},
+	{Group: "flagger.app", Versions: []string{"v1beta1"}, Kind: "MetricTemplate", What: "slo under flagger: the canary analysis's metrics",
+		CRD: flaggerCRD, build: (*renderer).metricTemplates},
 }

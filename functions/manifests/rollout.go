@@ -41,7 +41,18 @@ type RolloutCanary struct {
 	StableService  string                `json:"stableService"`
 	CanaryService  string                `json:"canaryService"`
 	TrafficRouting RolloutTrafficRouting `json:"trafficRouting"`
+	Analysis       *RolloutAnalysis      `json:"analysis,omitempty"`
 	Steps          []RolloutStep         `json:"steps,omitempty"`
+}
+
+// RolloutAnalysis runs analyses in the background of a rollout.
+type RolloutAnalysis struct {
+	Templates []RolloutAnalysisTemplate `json:"templates"`
+}
+
+// RolloutAnalysisTemplate names an AnalysisTemplate.
+type RolloutAnalysisTemplate struct {
+	TemplateName string `json:"templateName"`
 }
 
 // RolloutTrafficRouting routes through Istio, and names the routes the
@@ -171,8 +182,18 @@ func (r *renderer) rollout() []any {
 				StableService:  r.app.Name + SuffixStable,
 				CanaryService:  r.app.Name + SuffixCanary,
 				TrafficRouting: routing,
+				Analysis:       r.rolloutAnalysis(),
 				Steps:          steps,
 			}},
 		},
 	}}
+}
+
+// rolloutAnalysis runs the SLO's analysis (see analysisTemplate) in the
+// background of every rollout, when the App has an SLO.
+func (r *renderer) rolloutAnalysis() *RolloutAnalysis {
+	if len(r.objectives()) == 0 {
+		return nil
+	}
+	return &RolloutAnalysis{Templates: []RolloutAnalysisTemplate{{TemplateName: r.app.Name + "-slo"}}}
 }

@@ -31,16 +31,20 @@ func (r *renderer) serviceAccount() []any {
 	}}
 }
 
-// configMap renders the app's configuration.
+// configMap renders the app's configuration, and its SLO dashboard.
 func (r *renderer) configMap() []any {
-	if r.spec.Config == nil {
-		return nil
+	var out []any
+	if r.spec.Config != nil {
+		out = append(out, &corev1.ConfigMap{
+			TypeMeta:   typeMeta("v1", "ConfigMap"),
+			ObjectMeta: r.meta(r.app.Name + SuffixConfig),
+			Data:       maps.Clone(r.spec.Config.Data),
+		})
 	}
-	return []any{&corev1.ConfigMap{
-		TypeMeta:   typeMeta("v1", "ConfigMap"),
-		ObjectMeta: r.meta(r.app.Name + SuffixConfig),
-		Data:       maps.Clone(r.spec.Config.Data),
-	}}
+	if d := r.dashboard(); d != nil {
+		out = append(out, d)
+	}
+	return out
 }
 
 // autoscaler renders the HorizontalPodAutoscaler of the stable workload

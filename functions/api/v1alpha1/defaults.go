@@ -27,6 +27,7 @@ const (
 	DefaultJobDeadline        = 3600
 	DefaultHookJobTTL         = 86400
 	DefaultConcurrencyPolicy  = "Forbid"
+	DefaultSLOWindow          = "30d"
 )
 
 // DefaultGatewaySelector selects Istio's default ingress gateway.
@@ -170,6 +171,14 @@ func setDefaults(app *App) {
 	}
 	if s.Service.Type == "" {
 		s.Service.Type = corev1.ServiceTypeClusterIP
+	}
+	if slo := s.SLO; slo != nil {
+		if a := slo.Availability; a != nil {
+			a.Window = or(a.Window, DefaultSLOWindow)
+		}
+		if l := slo.Latency; l != nil {
+			l.Window = or(l.Window, DefaultSLOWindow)
+		}
 	}
 	if m := s.Monitoring; m != nil {
 		if len(s.Ports) > 0 {

@@ -2,8 +2,11 @@ package v1alpha1
 
 import (
 	"maps"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -115,6 +118,36 @@ func (p *Platform) MeshOrDefault() Mesh {
 	return m
 }
 
+// SLOMetricsOrDefault returns the Platform's SLO metrics with the built-in
+// defaults (Istio's standard metrics) for what it leaves unset.
+func (p *Platform) SLOMetricsOrDefault() SLOMetrics {
+	m := SLOMetrics{
+		Requests:          "istio_requests_total",
+		Selector:          `reporter="destination",destination_workload_namespace="$(namespace)",destination_app="$(app)"`,
+		CanarySelector:    `reporter="destination",destination_workload_namespace="$(namespace)",destination_service_name="$(app)-canary"`,
+		Errors:            `response_code=~"5.."`,
+		Duration:          "istio_request_duration_milliseconds",
+		DurationUnit:      "milliseconds",
+		Buckets:           []float64{0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 600000, 1800000, 3600000},
+		PrometheusAddress: "http://prometheus-operated.monitoring.svc:9090",
+	}
+	if p == nil || p.Spec.SLOMetrics == nil {
+		return m
+	}
+	own := p.Spec.SLOMetrics
+	m.Requests = or(own.Requests, m.Requests)
+	m.Selector = or(own.Selector, m.Selector)
+	m.CanarySelector = or(own.CanarySelector, m.CanarySelector)
+	m.Errors = or(own.Errors, m.Errors)
+	m.Duration = or(own.Duration, m.Duration)
+	m.DurationUnit = or(own.DurationUnit, m.DurationUnit)
+	m.PrometheusAddress = or(own.PrometheusAddress, m.PrometheusAddress)
+	if len(own.Buckets) > 0 {
+		m.Buckets = own.Buckets
+	}
+	return m
+}
+
 // APIVersionsOrDefault returns the custom resource API versions to render.
 func (p *Platform) APIVersionsOrDefault() APIVersions {
 	v := APIVersions{Istio: DefaultIstioAPIVersion, ExternalSecrets: DefaultExternalSecretsAPI}
@@ -201,6 +234,25 @@ func validatePlatform(p *Platform) []FieldError {
 	if g := p.Spec.Gateway; g != nil && g.TLS != nil {
 		v.add(spec.Child("gateway", "tls"), "TLS certificates are per App: set it in the App's routing.gateway")
 	}
+	if m := p.Spec.SLOMetrics; m != nil {
+		mp := spec.Child("sloMetrics")
+		for _, name := range []struct{ field, value string }{{"requests", m.Requests}, {"duration", m.Duration}} {
+			if name.value != "" && !metricName.MatchString(name.value) {
+				v.add(mp.Child(name.field), "%q is not a Prometheus metric name", name.value)
+			}
+		}
+		if m.DurationUnit != "" {
+			v.oneOf(mp.Child("durationUnit"), m.DurationUnit, "seconds", "milliseconds")
+		}
+		for i, b := range m.Buckets {
+			if b <= 0 || (i > 0 && b <= m.Buckets[i-1]) {
+				v.add(mp.Child("buckets").Index(i), "buckets are positive and ascending, got %v", b)
+			}
+		}
+		if a := m.PrometheusAddress; a != "" && !strings.HasPrefix(a, "http://") && !strings.HasPrefix(a, "https://") {
+			v.add(mp.Child("prometheusAddress"), "%q must be an http or https URL", a)
+		}
+	}
 	if m := p.Spec.Mesh; m != nil {
 		mp := spec.Child("mesh")
 		if m.TrustDomain != "" {
@@ -252,3 +304,29 @@ func (s *AppSpec) images() []*string {
 	}
 	return images
 }
+
+// Bucket returns the histogram bucket boundary, in the histogram's unit,
+// that a duration is, if it is one.
+func (m SLOMetrics) Bucket(d time.Duration) (float64, bool) {
+	value := d.Seconds()
+	if m.DurationUnit == "milliseconds" {
+		value = float64(d) / float64(time.Millisecond)
+	}
+	return value, slices.Contains(m.Buckets, value)
+}
+
+// BucketList lists the buckets with their unit.
+func (m SLOMetrics) BucketList() string {
+	unit := "s"
+	if m.DurationUnit == "milliseconds" {
+		unit = "ms"
+	}
+	parts := make([]string, len(m.Buckets))
+	for i, b := range m.Buckets {
+		parts[i] = strconv.FormatFloat(b, 'f', -1, 64) + unit
+	}
+	return strings.Join(parts, ", ")
+}
+
+// metricName is the form of a Prometheus metric name.
+var metricName = regexp.MustCompile(`^[a-zA-Z_:][a-zA-Z0-9_:]*$`)

@@ -63,6 +63,10 @@ type PlatformSpec struct {
 	// APIVersions of the custom resources rendered, for clusters that serve
 	// older CRD versions.
 	APIVersions *APIVersions `json:"apiVersions,omitempty"`
+	// SLOMetrics names the request metrics the Apps' SLOs are measured on,
+	// and where Prometheus answers the canary analysis.
+	// Default: Istio's standard metrics (see SLOMetrics)
+	SLOMetrics *SLOMetrics `json:"sloMetrics,omitempty"`
 	// Mesh says where the mesh's own callers run, which an App's allowFrom
 	// admits. Default: {trustDomain: cluster.local, ingressGateway: {namespace: istio-system, labels: {istio: ingressgateway}, serviceAccount: istio-ingressgateway-service-account}, monitoringNamespace: monitoring}
 	Mesh *Mesh `json:"mesh,omitempty"`
@@ -101,4 +105,34 @@ type IngressGateway struct {
 	// ServiceAccount of the gateway's pods.
 	// Default: istio-ingressgateway-service-account
 	ServiceAccount string `json:"serviceAccount,omitempty"`
+}
+
+// SLOMetrics are the request metrics of the SLOs: a counter of requests with
+// a status code label, and a histogram of their durations. In the
+// selectors, $(namespace) and $(app) stand for the App's.
+type SLOMetrics struct {
+	// Requests counts requests. Default: istio_requests_total
+	Requests string `json:"requests,omitempty"`
+	// Selector picks an App's requests.
+	// Default: reporter="destination",destination_workload_namespace="$(namespace)",destination_app="$(app)"
+	Selector string `json:"selector,omitempty"`
+	// CanarySelector picks the requests of an App's canary.
+	// Default: reporter="destination",destination_workload_namespace="$(namespace)",destination_service_name="$(app)-canary"
+	CanarySelector string `json:"canarySelector,omitempty"`
+	// Errors picks the failed requests among them.
+	// Default: response_code=~"5.."
+	Errors string `json:"errors,omitempty"`
+	// Duration is the histogram of request durations (without _bucket).
+	// Default: istio_request_duration_milliseconds
+	Duration string `json:"duration,omitempty"`
+	// DurationUnit of the histogram: seconds or milliseconds.
+	// Default: milliseconds
+	DurationUnit string `json:"durationUnit,omitempty"`
+	// Buckets are the histogram's bucket boundaries, in its unit; a latency
+	// threshold must be one.
+	// Default: Istio's: [0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 600000, 1800000, 3600000]
+	Buckets []float64 `json:"buckets,omitempty"`
+	// PrometheusAddress is where the canary analysis queries Prometheus.
+	// Default: http://prometheus-operated.monitoring.svc:9090
+	PrometheusAddress string `json:"prometheusAddress,omitempty"`
 }

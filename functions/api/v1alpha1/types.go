@@ -80,6 +80,13 @@ type AppSpec struct {
 	// "<name>-<job>"); with a schedule, as a CronJob "<name>-<job>".
 	// Example: [{name: migrate, command: [bin/rails, db:migrate], hook: PreSync}]
 	Jobs []Job `json:"jobs,omitempty"`
+	// SLO is the app's service level objectives, measured on the requests
+	// it serves (the Platform's request metrics; Istio's by default). They
+	// render a PrometheusRule with multi-window, multi-burn-rate alerts, a
+	// Grafana dashboard, and, under a canary controller, the analysis that
+	// fails a canary burning the error budget.
+	// Example: {availability: {objective: 99.9, window: 30d}, latency: {objective: 99, threshold: 250ms}}
+	SLO *SLO `json:"slo,omitempty"`
 	// AllowFrom are the callers allowed to reach the app's ports: a
 	// NetworkPolicy (and, unless the App is routed through an Ingress, an
 	// Istio AuthorizationPolicy) admits them and nothing else. Absent: no
@@ -735,6 +742,31 @@ type ServiceAccount struct {
 	// AutomountToken mounts a Kubernetes API token into the pods.
 	// Default: false
 	AutomountToken *bool `json:"automountToken,omitempty"`
+}
+
+// SLO holds the objectives; set one or both.
+type SLO struct {
+	// Availability is the share of requests that do not fail (5xx).
+	Availability *Objective `json:"availability,omitempty"`
+	// Latency is the share of requests served within threshold.
+	Latency *LatencyObjective `json:"latency,omitempty"`
+}
+
+// Objective is a target share of good requests over a window.
+type Objective struct {
+	// Objective in percent, such as 99.9. Required.
+	Objective float64 `json:"objective,omitempty"`
+	// Window over which the objective holds, in days. Default: 30d
+	Window string `json:"window,omitempty"`
+}
+
+// LatencyObjective is the share of requests served within a threshold.
+type LatencyObjective struct {
+	Objective `json:",inline"`
+	// Threshold a request must be served within: a bucket boundary of the
+	// request duration histogram (Istio's: 1, 5, 10, 25, 50, 100, 250, 500,
+	// 1000, 2500, 5000, 10000 ms, ...). Required. Example: 250ms
+	Threshold string `json:"threshold,omitempty"`
 }
 
 // AllowFrom is one kind of caller: set one of namespace (with app, the

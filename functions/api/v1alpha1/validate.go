@@ -19,8 +19,9 @@ import (
 // valid DNS-1035 label.
 const MaxNameLength = validation.DNS1035LabelMaxLength - len("-canary")
 
-// validateApp checks a defaulted App and returns every problem found.
-func validateApp(app *App) []FieldError {
+// validateApp checks a defaulted App and returns every problem found;
+// platform may be nil.
+func validateApp(app *App, platform *Platform) []FieldError {
 	var v validator
 	v.metadata(app)
 	s, p := &app.Spec, specPath
@@ -34,6 +35,7 @@ func validateApp(app *App) []FieldError {
 	v.traffic(s, p.Child("routing"))
 	v.match(s, p.Child("canary", "match"))
 	v.allowFrom(s, p.Child("allowFrom"))
+	v.slo(s, app.Namespace, platform, p.Child("slo"))
 	v.externalSecrets(s.ExternalSecrets, p.Child("externalSecrets"))
 	v.autoscaling(s.Autoscaling, s.Resources, p.Child("resources"), p.Child("autoscaling"))
 	v.disruptionBudget(s.DisruptionBudget, s.Replicas, s.Autoscaling, p.Child("disruptionBudget"))

@@ -231,3 +231,47 @@ func (v *validator) allowFrom(s *AppSpec, path *field.Path) {
 		v.add(path, "admits callers to the App's ports, but it has none (ports: [])")
 	}
 }
+
+// sloWindow is a window of days, as SLOs are set over.
+var sloWindow = regexp.MustCompile(`^[1-9][0-9]?d$`)
+
+// slo checks the objectives: percentages below 100, windows in days, and a
+// latency threshold that is a bucket of the request duration histogram
+// (the share of requests within it is read off that bucket).
+func (v *validator) slo(s *AppSpec, namespace string, platform *Platform, path *field.Path) {
+	slo := s.SLO
+	if slo == nil {
+		return
+	}
+	if slo.Availability == nil && slo.Latency == nil {
+		v.add(path, "required: availability, latency or both")
+	}
+	if len(s.Ports) == 0 {
+		v.add(path, "is measured on the requests the App serves, but it has no port (ports: [])")
+	}
+	if namespace == "" {
+		v.add(path, "needs the App's namespace (metadata.namespace, the Platform's, or the client's): its requests are selected by it")
+	}
+	objective := func(o *Objective, p *field.Path) {
+		if o.Objective <= 0 || o.Objective >= 100 {
+			v.add(p.Child("objective"), "must be a percentage above 0 and below 100, such as 99.9, got %v", o.Objective)
+		}
+		if !sloWindow.MatchString(o.Window) {
+			v.add(p.Child("window"), "%q must be a number of days, such as 30d (at most 99d)", o.Window)
+		}
+	}
+	if a := slo.Availability; a != nil {
+		objective(a, path.Child("availability"))
+	}
+	if l := slo.Latency; l != nil {
+		p := path.Child("latency")
+		objective(&l.Objective, p)
+		m := platform.SLOMetricsOrDefault()
+		if d, err := time.ParseDuration(l.Threshold); err != nil || d <= 0 {
+			v.add(p.Child("threshold"), "%q is not a positive duration such as 250ms", l.Threshold)
+		} else if _, ok := m.Bucket(d); !ok {
+			v.add(p.Child("threshold"), "%s is not a bucket of %s: choose one of %s, or have the Platform name the buckets of its histogram (sloMetrics.buckets)",
+				l.Threshold, m.Duration, m.BucketList())
+		}
+	}
+}
