@@ -240,7 +240,7 @@ func (r *renderer) dashboard() *corev1.ConfigMap {
 	return &corev1.ConfigMap{
 		TypeMeta:   typeMeta("v1", "ConfigMap"),
 		ObjectMeta: meta,
-		Data:       map[string]string{r.app.Name + "-slo.json": string(data) + "\n"},
+		Data:       map[string]string{r.app.Name + "-slo.json": string(data)},
 	}
 }
 
