@@ -5,6 +5,7 @@
 package generate
 
 import (
+	"errors"
 	"fmt"
 	"path"
 	"slices"
@@ -161,9 +162,16 @@ func Expand(items []*yaml.RNode, config *yaml.RNode, opts Options) (*Expansion, 
 		exp.Apps[i].Objects, renderErrs[i] = manifests.Render(exp.Apps[i].App, exp.Platform)
 	})
 	for i, err := range renderErrs {
-		if err != nil {
-			return nil, append(results, exp.Apps[i].source.results([]v1alpha1.FieldError{{Detail: err.Error()}})...)
+		var fieldErrs manifests.FieldErrors
+		switch {
+		case errors.As(err, &fieldErrs):
+			results = append(results, exp.Apps[i].source.results(fieldErrs)...)
+		case err != nil:
+			results = append(results, exp.Apps[i].source.results([]v1alpha1.FieldError{{Detail: err.Error()}})...)
 		}
+	}
+	if results.ExitCode() != 0 {
+		return nil, results
 	}
 	return exp, results
 }

@@ -15,7 +15,8 @@ import (
 )
 
 // Render returns the objects of a resolved App (see v1alpha1.ResolveApp), in
-// the order of Kinds. platform may be nil.
+// the order of Kinds, then its extra objects, with its patches applied.
+// platform may be nil. A patch that cannot apply is a FieldErrors.
 func Render(app *v1alpha1.App, platform *v1alpha1.Platform) ([]*yaml.RNode, error) {
 	r := &renderer{app: app, spec: &app.Spec, platform: platform, versions: platform.APIVersionsOrDefault()}
 	var objects []any
@@ -36,6 +37,14 @@ func Render(app *v1alpha1.App, platform *v1alpha1.Platform) ([]*yaml.RNode, erro
 			return nil, err
 		}
 		nodes = append(nodes, node)
+	}
+	extra, err := r.extraObjects()
+	if err != nil {
+		return nil, err
+	}
+	nodes = append(nodes, extra...)
+	if err := r.patch(nodes); err != nil {
+		return nil, err
 	}
 	return nodes, nil
 }

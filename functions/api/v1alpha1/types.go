@@ -87,6 +87,22 @@ type AppSpec struct {
 	// fails a canary burning the error budget.
 	// Example: {availability: {objective: 99.9, window: 30d}, latency: {objective: 99, threshold: 250ms}}
 	SLO *SLO `json:"slo,omitempty"`
+	// Patches change rendered objects where the App has no field for it:
+	// each targets one object by kind and name and is a strategic merge
+	// patch (patch) or JSON 6902 operations (ops). Applied after rendering,
+	// in order, in every client alike. A patch may not change a name, a
+	// namespace or a selector.
+	// Example: [{target: {kind: Deployment, name: admin}, patch: {spec: {template: {spec: {dnsPolicy: ClusterFirstWithHostNet}}}}}]
+	Patches []Patch `json:"patches,omitempty"`
+	// ExtraObjects are further objects rendered with the App: given its
+	// namespace when they have none and its labels, and checked like the
+	// rest. A Secret is refused: secrets come from externalSecrets.
+	// Example: [{apiVersion: v1, kind: ConfigMap, metadata: {name: feature-flags}, data: {beta: "true"}}]
+	ExtraObjects []map[string]any `json:"extraObjects,omitempty"`
+	// ObjectMetadata adds labels and annotations to the rendered objects of
+	// one kind only, by kind.
+	// Example: {Deployment: {annotations: {reloader.stakater.com/auto: "true"}}, Service: {labels: {exposed: "true"}}}
+	ObjectMetadata map[string]ObjectMetadata `json:"objectMetadata,omitempty"`
 	// AllowFrom are the callers allowed to reach the app's ports: a
 	// NetworkPolicy (and, unless the App is routed through an Ingress, an
 	// Istio AuthorizationPolicy) admits them and nothing else. Absent: no
@@ -767,6 +783,45 @@ type LatencyObjective struct {
 	// request duration histogram (Istio's: 1, 5, 10, 25, 50, 100, 250, 500,
 	// 1000, 2500, 5000, 10000 ms, ...). Required. Example: 250ms
 	Threshold string `json:"threshold,omitempty"`
+}
+
+// Patch changes one rendered object.
+type Patch struct {
+	// Target is the object: its kind and name. Required.
+	Target PatchTarget `json:"target"`
+	// Patch is a strategic merge patch: merged into the object, lists of
+	// Kubernetes kinds by their keys (containers by name, ...).
+	Patch map[string]any `json:"patch,omitempty"`
+	// Ops are JSON 6902 operations (add, remove, replace), applied in order.
+	// Example: [{op: add, path: /metadata/annotations/x, value: "y"}]
+	Ops []PatchOp `json:"ops,omitempty"`
+}
+
+// PatchTarget names a rendered object.
+type PatchTarget struct {
+	// Kind of the object. Required. Example: Deployment
+	Kind string `json:"kind,omitempty"`
+	// Name of the object. Default: the App's name
+	Name string `json:"name,omitempty"`
+}
+
+// PatchOp is one JSON 6902 operation.
+type PatchOp struct {
+	// Op is add, remove or replace. Required.
+	Op string `json:"op,omitempty"`
+	// Path is a JSON pointer into the object. Required.
+	// Example: /spec/template/spec/dnsPolicy
+	Path string `json:"path,omitempty"`
+	// Value to add or replace with.
+	Value any `json:"value,omitempty"`
+}
+
+// ObjectMetadata is extra metadata of the rendered objects of one kind.
+type ObjectMetadata struct {
+	// Labels added to the objects (not to their selectors or pods).
+	Labels map[string]string `json:"labels,omitempty"`
+	// Annotations added to the objects.
+	Annotations map[string]string `json:"annotations,omitempty"`
 }
 
 // AllowFrom is one kind of caller: set one of namespace (with app, the

@@ -36,6 +36,7 @@ func validateApp(app *App, platform *Platform) []FieldError {
 	v.match(s, p.Child("canary", "match"))
 	v.allowFrom(s, p.Child("allowFrom"))
 	v.slo(s, app.Namespace, platform, p.Child("slo"))
+	v.escapes(app, p)
 	v.externalSecrets(s.ExternalSecrets, p.Child("externalSecrets"))
 	v.autoscaling(s.Autoscaling, s.Resources, p.Child("resources"), p.Child("autoscaling"))
 	v.disruptionBudget(s.DisruptionBudget, s.Replicas, s.Autoscaling, p.Child("disruptionBudget"))
