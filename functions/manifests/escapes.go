@@ -7,7 +7,16 @@ import (
 	"strconv"
 	"strings"
 
+	appsv1 "k8s.io/api/apps/v1"
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+	sigsjson "sigs.k8s.io/json"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 	"sigs.k8s.io/kustomize/kyaml/yaml/merge2"
 
@@ -31,17 +40,22 @@ func (e FieldErrors) Error() string {
 var specPath = field.NewPath("spec")
 
 // extraObjects are the App's extra objects as nodes, given its namespace
-// when they have none and its labels.
-func (r *renderer) extraObjects() ([]*yaml.RNode, error) {
+// when they have none and its labels, and what is wrong with them.
+func (r *renderer) extraObjects() ([]*yaml.RNode, FieldErrors, error) {
 	var out []*yaml.RNode
-	for _, obj := range r.spec.ExtraObjects {
+	var errs FieldErrors
+	for i, obj := range r.spec.ExtraObjects {
 		node, err := encode.Object(obj)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
+		}
+		if msgs := strictlyDecodes(node); len(msgs) > 0 {
+			errs = append(errs, v1alpha1.FieldError{Path: specPath.Child("extraObjects").Index(i).String(), Detail: strings.Join(msgs, "; ")})
+			continue
 		}
 		if node.GetNamespace() == "" && r.app.Namespace != "" {
 			if err := node.SetNamespace(r.app.Namespace); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
 		labels := node.GetLabels()
@@ -51,16 +65,57 @@ func (r *renderer) extraObjects() ([]*yaml.RNode, error) {
 			}
 		}
 		if err := node.SetLabels(labels); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		out = append(out, node)
 	}
-	return out, nil
+	return out, errs, nil
+}
+
+// kubernetesTypes are the k8s.io/api types of the Kubernetes groups a patch
+// or an extra object is most often of, which such an object must decode
+// into strictly: a typo or a wrong type in one is an error here, not at
+// sync time. Objects of other kinds are not checked.
+var kubernetesTypes = func() *runtime.Scheme {
+	s := runtime.NewScheme()
+	for _, add := range []func(*runtime.Scheme) error{
+		corev1.AddToScheme, appsv1.AddToScheme, batchv1.AddToScheme, autoscalingv2.AddToScheme,
+		policyv1.AddToScheme, networkingv1.AddToScheme,
+	} {
+		_ = add(s) // registering the upstream types cannot fail
+	}
+	return s
+}()
+
+// strictlyDecodes returns what is wrong with an object of a Kubernetes kind
+// as its type reads it: unknown and duplicated fields, wrong types.
+func strictlyDecodes(node *yaml.RNode) []string {
+	gv, err := schema.ParseGroupVersion(node.GetApiVersion())
+	if err != nil {
+		return []string{fmt.Sprintf("apiVersion %q: %v", node.GetApiVersion(), err)}
+	}
+	obj, err := kubernetesTypes.New(gv.WithKind(node.GetKind()))
+	if err != nil {
+		return nil // not a kind known here
+	}
+	data, err := node.MarshalJSON()
+	if err != nil {
+		return []string{err.Error()}
+	}
+	strictErrs, err := sigsjson.UnmarshalStrict(data, obj, sigsjson.DisallowDuplicateFields, sigsjson.DisallowUnknownFields)
+	var msgs []string
+	if err != nil {
+		msgs = append(msgs, strings.TrimPrefix(err.Error(), "json: "))
+	}
+	for _, e := range strictErrs {
+		msgs = append(msgs, e.Error())
+	}
+	return msgs
 }
 
 // patch applies the App's patches and per-kind metadata to its rendered
-// objects, in order. Every problem is reported at the patch's path.
-func (r *renderer) patch(objects []*yaml.RNode) error {
+// objects, in order. Every problem is returned, at the patch's path.
+func (r *renderer) patch(objects []*yaml.RNode) (FieldErrors, error) {
 	var errs FieldErrors
 	fail := func(path *field.Path, format string, args ...any) {
 		errs = append(errs, v1alpha1.FieldError{Path: path.String(), Detail: fmt.Sprintf(format, args...)})
@@ -86,6 +141,10 @@ func (r *renderer) patch(objects []*yaml.RNode) error {
 			fail(path, "changes %s, which a patch may not change (it would orphan the live object or break what selects it)", changed(before, after))
 			continue
 		}
+		if msgs := strictlyDecodes(patched); len(msgs) > 0 {
+			fail(path, "makes %s %s invalid: %s", p.Target.Kind, name, strings.Join(msgs, "; "))
+			continue
+		}
 		objects[j] = patched
 	}
 	for _, kind := range slices.Sorted(maps.Keys(r.spec.ObjectMetadata)) {
@@ -99,20 +158,17 @@ func (r *renderer) patch(objects []*yaml.RNode) error {
 			maps.Copy(labels, meta.Labels)
 			maps.Copy(annotations, meta.Annotations)
 			if err := o.SetLabels(labels); err != nil {
-				return err
+				return nil, err
 			}
 			if err := o.SetAnnotations(annotations); err != nil {
-				return err
+				return nil, err
 			}
 		}
 		if !found {
 			fail(specPath.Child("objectMetadata").Key(kind), "the App renders no %s; it renders %s", kind, describeKinds(objects))
 		}
 	}
-	if len(errs) > 0 {
-		return errs
-	}
-	return nil
+	return errs, nil
 }
 
 // applyPatch returns a patched copy of obj.

@@ -38,13 +38,17 @@ func Render(app *v1alpha1.App, platform *v1alpha1.Platform) ([]*yaml.RNode, erro
 		}
 		nodes = append(nodes, node)
 	}
-	extra, err := r.extraObjects()
+	extra, extraErrs, err := r.extraObjects()
 	if err != nil {
 		return nil, err
 	}
 	nodes = append(nodes, extra...)
-	if err := r.patch(nodes); err != nil {
+	patchErrs, err := r.patch(nodes)
+	if err != nil {
 		return nil, err
+	}
+	if errs := append(extraErrs, patchErrs...); len(errs) > 0 {
+		return nil, errs
 	}
 	return nodes, nil
 }
