@@ -96,6 +96,9 @@ type Expansion struct {
 	// PassThrough are the input items that are kept as they are: everything
 	// but the objects of an earlier rendering.
 	PassThrough []*yaml.RNode
+	// Options are those the Apps were rendered with: the caller's, with the
+	// function config's and the environment annotations applied.
+	Options Options
 	// Platform is the Platform of the input, resolved, or nil.
 	Platform *v1alpha1.Platform
 	// Apps are the rendered Apps, sorted by namespace and name.
@@ -124,6 +127,7 @@ func Expand(items []*yaml.RNode, config *yaml.RNode, opts Options) (*Expansion, 
 	in, results := read(items, config, &opts)
 	exp := &Expansion{PassThrough: in.passThrough}
 	results = append(results, selectEnvironment(in, &opts)...)
+	exp.Options = opts
 	var platformDoc map[string]any
 	if in.platform != nil {
 		var errs []v1alpha1.FieldError
