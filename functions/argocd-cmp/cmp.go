@@ -25,6 +25,10 @@ const usage = `usage: slipway-argocd-cmp generate|discover|version
             to a YAML stream on stdout (Argo CD CMP "generate")
   discover  print the names of the top-level YAML files holding an App
             (Argo CD CMP "discover": the plugin matches when this prints anything)
+  version   print the version (also --version); --help prints this
+
+The environment is the plugin parameter "environment" (ARGOCD_APP_PARAMETERS,
+PARAM_ENVIRONMENT) or ARGOCD_ENV_ENVIRONMENT; see docs/integrations.md.
 `
 
 // run runs one subcommand in dir and returns the exit code. Nothing reaches
@@ -50,8 +54,10 @@ func run(args []string, dir string, getenv func(string) string, stdout, stderr i
 		}
 	case "discover":
 		out, err = discover(dir)
-	case "version":
+	case "version", "-version", "--version":
 		out = []byte(version.Version + "\n")
+	case "-h", "-help", "--help":
+		out = []byte(usage)
 	default:
 		fmt.Fprint(stderr, usage)
 		return 2
