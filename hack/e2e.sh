@@ -212,6 +212,18 @@ if [[ $kpt == yes ]]; then
   cp "$p/admin.generated.yaml" "$work/kpt-prod.yaml"
   ok "kpt fn eval --exec -- environment=prod"
 
+  # The annotation slipway.dev/environment selects it too, in a Kptfile
+  # pipeline; a function config that disagrees with it is an error.
+  p=$(pkg render-annotated)
+  sed -i 's#^  annotations:$#  annotations:\n    slipway.dev/environment: prod#' "$p/admin.yaml"
+  kpt fn render --allow-exec "$p" >"$work/kpt.log" 2>&1 || { cat "$work/kpt.log" >&2; fail "kpt fn render of an App annotated prod"; }
+  same "kpt fn render of an App annotated prod and kpt fn eval -- environment=prod" "$p/admin.generated.yaml" "$work/kpt-prod.yaml"
+  if kpt fn eval "$p" --exec "$root/bin/slipway-render" -- environment=dev >"$work/kpt.log" 2>&1; then
+    fail "kpt fn eval -- environment=dev of an App annotated prod exited 0"
+  fi
+  grep -q 'conflicts with the environment "dev"' "$work/kpt.log" || { cat "$work/kpt.log" >&2; fail "kpt: no conflict reported"; }
+  ok "kpt fn render: the annotation slipway.dev/environment: prod renders prod; -- environment=dev against it is an error"
+
   # Errors: non-zero exit, the package untouched, and a result with the
   # field path and the file.
   p=$(pkg bad)
@@ -320,6 +332,15 @@ golden "CMP generate, environment prod" "$work/cmp-prod.yaml" examples/argocd/ap
 cmp_host examples/argocd/app "$work/cmp-prod-env.yaml" ARGOCD_ENV_ENVIRONMENT=prod
 same "CMP: plugin parameter and ARGOCD_ENV_ENVIRONMENT" "$work/cmp-prod.yaml" "$work/cmp-prod-env.yaml"
 ok "CMP generate: environment prod by parameter (ARGOCD_APP_PARAMETERS, PARAM_ENVIRONMENT) and by ARGOCD_ENV_ENVIRONMENT"
+annotated=$(mktemp -d "$work/annotated-app.XXXXXX")
+sed 's#^  labels:$#  annotations: {slipway.dev/environment: prod}\n  labels:#' examples/argocd/app/admin.yaml >"$annotated/admin.yaml"
+cmp_host "$annotated" "$work/cmp-annotated.yaml"
+((rc == 0)) || fail "CMP generate of an App annotated prod exited $rc: $(cat "$work/cmp-annotated.yaml.err")"
+golden "CMP generate of an App annotated prod" "$work/cmp-annotated.yaml" examples/argocd/app.prod.expected.yaml
+cmp_host "$annotated" "$work/cmp-annotated-dev.yaml" PARAM_ENVIRONMENT=dev
+((rc == 1)) && grep -q 'conflicts with the environment "dev" selected by PARAM_ENVIRONMENT' "$work/cmp-annotated-dev.yaml.err" ||
+  fail "CMP generate with environment dev of an App annotated prod: exit $rc, $(cat "$work/cmp-annotated-dev.yaml.err")"
+ok "CMP generate: the annotation slipway.dev/environment: prod renders prod; a parameter against it is an error"
 if [[ $kpt == yes ]]; then
   same "CMP prod and kpt fn eval -- environment=prod" "$work/cmp-prod.yaml" "$work/kpt-prod.yaml"
 fi
