@@ -16,6 +16,7 @@ WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY functions/ functions/
+COPY schema/ schema/
 ARG VERSION=dev
 ARG FUNCTIONS="render eject argocd-cmp"
 RUN for fn in $FUNCTIONS slipway; do \

@@ -34,12 +34,12 @@ golden: ## Rewrite the golden files from the current output (UPDATE=1 hack/e2e.s
 	go test ./... -update
 
 .PHONY: docs
-docs: ## Regenerate docs/reference.md from the API's Go types.
+docs: ## Regenerate docs/reference.md and schema/{app,platform}.schema.json from the API's Go types.
 	go test ./functions/internal/apidocs -update
 
 .PHONY: lint
 lint: ## Check formatting and vet.
-	@test -z "$$(gofmt -l functions hack)" || { gofmt -l functions hack; echo "gofmt needed"; exit 1; }
+	@test -z "$$(gofmt -l functions hack schema)" || { gofmt -l functions hack schema; echo "gofmt needed"; exit 1; }
 	go vet ./...
 
 .PHONY: tools

@@ -481,6 +481,9 @@ timeout 10 slipway-render examples/quickstart/app.yaml <"$work/stdin" >/dev/null
 ((rc == 2)) || fail "slipway-render app.yaml exited $rc, want 2 (usage), without waiting on stdin"
 exec 3>&-
 ok "every binary answers --help and --version without reading stdin; slipway-render FILE is a usage error (exit 2)"
+slipway schema app | cmp -s - schema/app.schema.json || fail "slipway schema app differs from schema/app.schema.json"
+slipway schema platform | cmp -s - schema/platform.schema.json || fail "slipway schema platform differs from schema/platform.schema.json"
+ok "slipway schema app|platform prints schema/{app,platform}.schema.json"
 
 if [[ $containers == yes ]]; then
   podman run --rm --network none -v "$root/examples:/work:ro" -w /work "$IMAGE_REPO/slipway:$VERSION" \

@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/slipway-dev/slipway/schema"
 )
 
 const examples = "../../examples"
@@ -97,7 +99,7 @@ func TestRun(t *testing.T) {
 		stderr    string
 	}{
 		// slipway itself
-		{name: "no arguments: help", code: 0, stdoutHas: []string{"Usage:\n  slipway COMMAND", "render ", "eject ", "version "}, stderr: ""},
+		{name: "no arguments: help", code: 0, stdoutHas: []string{"Usage:\n  slipway COMMAND", "render ", "eject ", "schema ", "version "}, stderr: ""},
 		{name: "--help", args: []string{"--help"}, code: 0, stdoutHas: []string{"Commands:"}, stderr: ""},
 		{name: "-h", args: []string{"-h"}, code: 0, stdoutHas: []string{"Commands:"}, stderr: ""},
 		{name: "help render", args: []string{"help", "render"}, code: 0, stdoutHas: []string{"slipway render [-e ENVIRONMENT]"}, stderr: ""},
@@ -138,6 +140,13 @@ func TestRun(t *testing.T) {
 		{name: "render input without an App", args: []string{"render", "-"}, stdin: plain, code: 1, stdout: "", stderr: `^error: no App \(apiVersion slipway.dev/v1alpha1\) in the input`},
 		{name: "render input that is not YAML", args: []string{"render", "-"}, stdin: "kind: [x", code: 1, stdout: "", stderr: `^error: stdin: `},
 		{name: "render: warnings on stderr", args: []string{"render", leaky}, code: 0, stdoutHas: []string{"kind: Deployment"}, stderr: `^warning: .*app.yaml: App demo/hello: spec.env\[0\].value: `},
+
+		// schema
+		{name: "schema app", args: []string{"schema", "app"}, code: 0, stdout: string(schema.App), stderr: ""},
+		{name: "schema Platform", args: []string{"schema", "Platform"}, code: 0, stdout: string(schema.Platform), stderr: ""},
+		{name: "schema without a kind", args: []string{"schema"}, code: 2, stdout: "", stderr: `^slipway schema: name one kind: app or platform\n`},
+		{name: "schema of an unknown kind", args: []string{"schema", "deployment"}, code: 2, stdout: "", stderr: `unknown kind "deployment"`},
+		{name: "schema --help", args: []string{"schema", "--help"}, code: 0, stdoutHas: []string{"slipway schema app|platform"}, stderr: ""},
 
 		// eject
 		{name: "eject --help", args: []string{"eject", "--help"}, code: 0, stdoutHas: []string{"slipway eject [-o DIR]"}, stderr: ""},
