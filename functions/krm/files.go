@@ -30,9 +30,14 @@ func Read(r io.Reader, name string) ([]*yaml.RNode, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	nodes, err := (&kio.ByteReader{Reader: bytes.NewReader(data), OmitReaderAnnotations: true}).Read()
+	reader := &kio.ByteReader{Reader: bytes.NewReader(data), OmitReaderAnnotations: true}
+	nodes, err := reader.Read()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if reader.FunctionConfig != nil {
+		// Its items would be read, and the options it holds ignored.
+		return nil, fmt.Errorf("%s: a ResourceList with a functionConfig is the input of a KRM function (slipway-render), not a file of objects", name)
 	}
 	for i, n := range nodes {
 		if n.YNode().Kind != yaml.MappingNode || n.GetApiVersion() == "" || n.GetKind() == "" {
