@@ -3,7 +3,6 @@ package cli
 import (
 	"flag"
 	"fmt"
-	"slices"
 
 	"github.com/slipway-dev/slipway/functions/generate"
 	"github.com/slipway-dev/slipway/functions/krm"
@@ -92,8 +91,18 @@ func (c *call) inputs(paths []string) ([]string, int, bool) {
 		}
 		return []string{"-"}, exitOK, false
 	}
-	if n := len(slices.DeleteFunc(slices.Clone(paths), func(p string) bool { return p != "-" })); n > 1 {
+	if n := countStdin(paths); n > 1 {
 		return nil, c.usageError(c.prog, "- (stdin) is given %d times; it can be read once", n), true
 	}
 	return paths, exitOK, false
+}
+
+func countStdin(paths []string) int {
+	n := 0
+	for _, p := range paths {
+		if p == "-" {
+			n++
+		}
+	}
+	return n
 }
