@@ -1,9 +1,10 @@
-# Images of the slipway functions: one static, shell-less, non-root image
-# per function, selected with --target (see docs/integrations.md):
+# Images of the slipway functions and command: one static, shell-less,
+# non-root image each, selected with --target (see docs/integrations.md):
 #
 #   podman build --target render     -t <repo>/render:<version> .
 #   podman build --target eject      -t <repo>/eject:<version> .
 #   podman build --target argocd-cmp -t <repo>/argocd-cmp:<version> .
+#   podman build --target slipway    -t <repo>/slipway:<version> .
 #
 # hack/build-images.sh (make image) builds them from binaries built on the
 # host, replacing the build stage with --build-context build=./dist.
@@ -15,12 +16,14 @@ WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY functions/ functions/
+COPY schema/ schema/
 ARG VERSION=dev
 ARG FUNCTIONS="render eject argocd-cmp"
-RUN for fn in $FUNCTIONS; do \
+RUN for fn in $FUNCTIONS slipway; do \
+      out=/out/slipway-$fn; [ "$fn" = slipway ] && out=/out/slipway; \
       CGO_ENABLED=0 go build -trimpath \
         -ldflags "-s -w -X github.com/slipway-dev/slipway/functions/version.Version=${VERSION}" \
-        -o /out/slipway-$fn ./functions/$fn || exit 1; \
+        -o "$out" ./functions/$fn || exit 1; \
     done
 
 # kpt and kustomize start function containers with --user nobody, and the
@@ -53,3 +56,11 @@ FROM base AS argocd-cmp
 LABEL org.opencontainers.image.title="slipway-argocd-cmp"
 COPY --from=build /out/slipway-argocd-cmp /usr/local/bin/slipway-argocd-cmp
 ENTRYPOINT ["/usr/local/bin/slipway-argocd-cmp"]
+
+# The slipway command (slipway render, eject, ...), for CI jobs and machines
+# without Go: podman run --rm -v "$PWD:/work:ro" -w /work
+# <repo>/slipway:<version> render app.yaml
+FROM base AS slipway
+LABEL org.opencontainers.image.title="slipway"
+COPY --from=build /out/slipway /usr/local/bin/slipway
+ENTRYPOINT ["/usr/local/bin/slipway"]

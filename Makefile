@@ -19,7 +19,8 @@ help: ## List the targets.
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z0-9-]+:.*## / {printf "  %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: build
-build: ## Build the function binaries into bin/.
+build: ## Build the slipway command and the function binaries into bin/.
+	@$(GO_BUILD) -o bin/slipway ./functions/slipway
 	@for fn in $(FUNCTIONS); do $(GO_BUILD) -o bin/slipway-$$fn ./functions/$$fn; done
 
 .PHONY: test
@@ -37,12 +38,12 @@ golden: ## Rewrite the golden files from the current output (UPDATE=1 hack/e2e.s
 	go test ./... -update
 
 .PHONY: docs
-docs: ## Regenerate docs/reference.md from the API's Go types.
+docs: ## Regenerate docs/reference.md and schema/{app,platform}.schema.json from the API's Go types.
 	go test ./functions/internal/apidocs -update
 
 .PHONY: lint
 lint: ## Check formatting and vet.
-	@test -z "$$(gofmt -l functions hack)" || { gofmt -l functions hack; echo "gofmt needed"; exit 1; }
+	@test -z "$$(gofmt -l functions hack schema)" || { gofmt -l functions hack schema; echo "gofmt needed"; exit 1; }
 	go vet ./...
 	cd $(APISERVER_MODULE) && go vet ./...
 
@@ -51,8 +52,8 @@ tools: ## Install the pinned tools the end-to-end tests run (kustomize, kube-sco
 	hack/install-tools.sh
 
 .PHONY: image
-image: build ## Build the function images with podman from the Dockerfile, using the binaries in bin/.
-	hack/build-images.sh $(IMAGE_REPO) $(VERSION) $(FUNCTIONS)
+image: build ## Build the function and slipway images with podman from the Dockerfile, using the binaries in bin/.
+	hack/build-images.sh $(IMAGE_REPO) $(VERSION) $(FUNCTIONS) slipway
 
 .PHONY: e2e
 e2e: tools build image ## Run every real-client path: kustomize (exec, container), kpt (render, eval), Argo CD CMP.

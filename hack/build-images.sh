@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Builds one image per function with podman from the top-level Dockerfile:
 #   hack/build-images.sh REPO VERSION FUNCTION...
-# tags REPO/FUNCTION:VERSION (e.g. localhost/slipway/render:dev).
+# tags REPO/FUNCTION:VERSION (e.g. localhost/slipway/render:dev); the
+# FUNCTION "slipway" is the slipway command.
 #
-# The binaries come from bin/slipway-FUNCTION (make build): they are staged in
+# The binaries come from bin/slipway-FUNCTION and bin/slipway (make build): they are staged in
 # dist/out/ and replace the Dockerfile's golang build stage through
 # --build-context build=dist, since no base image can be pulled here. Set
 # FROM_SOURCE=1 to build inside the golang stage instead (needs a registry).
@@ -26,6 +27,7 @@ if [[ ${FROM_SOURCE:-} != 1 ]]; then
   rm -rf "$root/dist/out" && mkdir -p "$root/dist/out"
   for fn in "$@"; do
     bin=$root/bin/slipway-$fn
+    [[ $fn == slipway ]] && bin=$root/bin/slipway
     [[ -x $bin ]] || { echo "build-images: $bin is missing; run make build" >&2; exit 1; }
     cp "$bin" "$root/dist/out/"
   done
@@ -34,7 +36,7 @@ fi
 
 for fn in "$@"; do
   if ! grep -qE "^FROM .* AS $fn\$" "$root/Dockerfile"; then
-    echo "build-images: the Dockerfile has no stage \"$fn\"; add one to ship slipway-$fn as an image" >&2
+    echo "build-images: the Dockerfile has no stage \"$fn\"; add one to ship it as an image" >&2
     exit 1
   fi
   image=$repo/$fn:$version

@@ -8,6 +8,8 @@
 #   - Argo CD: the plugin's generate and discover commands run the way
 #     argocd-cmp-server runs them (host binary, and in our sidecar image as
 #     user 999), the exec alternative's kustomize flags, the install components
+#   - the slipway command: slipway render of every example, on the host and
+#     in its image; exit codes; every binary answers --help without waiting
 #   - eject: kpt fn eval (exec, image) and the CLI, each overlay built by kustomize
 # Each output is compared with the file checked in beside its example, and the
 # outputs of all paths with each other as normalised objects: the same App
@@ -59,14 +61,18 @@ fi
 [[ -x bin/tools/kustomize ]] || fail "bin/tools/kustomize is missing: run make tools"
 kversion=$(kustomize version)
 [[ $kversion == "$KUSTOMIZE_VERSION" ]] || fail "kustomize is $kversion, want $KUSTOMIZE_VERSION: run make tools"
-for fn in render eject argocd-cmp; do
-  [[ -x bin/slipway-$fn ]] || fail "bin/slipway-$fn is missing: run make build"
+for bin in slipway slipway-render slipway-eject slipway-argocd-cmp; do
+  [[ -x bin/$bin ]] || fail "bin/$bin is missing: run make build"
 done
+images=(render eject argocd-cmp slipway)
 containers=yes
 if ! have podman; then
   containers="podman is not installed (make tools installs it as root)"
-elif ! podman image exists "$IMAGE_REPO/render:$VERSION" || ! podman image exists "$IMAGE_REPO/eject:$VERSION" || ! podman image exists "$IMAGE_REPO/argocd-cmp:$VERSION"; then
-  containers="the images $IMAGE_REPO/{render,eject,argocd-cmp}:$VERSION are missing (make image)"
+else
+  for image in "${images[@]}"; do
+    podman image exists "$IMAGE_REPO/$image:$VERSION" ||
+      containers="the images $IMAGE_REPO/{render,eject,argocd-cmp,slipway}:$VERSION are missing (make image)"
+  done
 fi
 kpt=yes
 have kpt || kpt="kpt is not on PATH (install kpt 1.0.0-beta.56 or later)"
@@ -206,6 +212,18 @@ if [[ $kpt == yes ]]; then
   cp "$p/admin.generated.yaml" "$work/kpt-prod.yaml"
   ok "kpt fn eval --exec -- environment=prod"
 
+  # The annotation slipway.dev/environment selects it too, in a Kptfile
+  # pipeline; a function config that disagrees with it is an error.
+  p=$(pkg render-annotated)
+  sed -i 's#^  annotations:$#  annotations:\n    slipway.dev/environment: prod#' "$p/admin.yaml"
+  kpt fn render --allow-exec "$p" >"$work/kpt.log" 2>&1 || { cat "$work/kpt.log" >&2; fail "kpt fn render of an App annotated prod"; }
+  same "kpt fn render of an App annotated prod and kpt fn eval -- environment=prod" "$p/admin.generated.yaml" "$work/kpt-prod.yaml"
+  if kpt fn eval "$p" --exec "$root/bin/slipway-render" -- environment=dev >"$work/kpt.log" 2>&1; then
+    fail "kpt fn eval -- environment=dev of an App annotated prod exited 0"
+  fi
+  grep -q 'conflicts with the environment "dev"' "$work/kpt.log" || { cat "$work/kpt.log" >&2; fail "kpt: no conflict reported"; }
+  ok "kpt fn render: the annotation slipway.dev/environment: prod renders prod; -- environment=dev against it is an error"
+
   # Errors: non-zero exit, the package untouched, and a result with the
   # field path and the file.
   p=$(pkg bad)
@@ -314,6 +332,15 @@ golden "CMP generate, environment prod" "$work/cmp-prod.yaml" examples/argocd/ap
 cmp_host examples/argocd/app "$work/cmp-prod-env.yaml" ARGOCD_ENV_ENVIRONMENT=prod
 same "CMP: plugin parameter and ARGOCD_ENV_ENVIRONMENT" "$work/cmp-prod.yaml" "$work/cmp-prod-env.yaml"
 ok "CMP generate: environment prod by parameter (ARGOCD_APP_PARAMETERS, PARAM_ENVIRONMENT) and by ARGOCD_ENV_ENVIRONMENT"
+annotated=$(mktemp -d "$work/annotated-app.XXXXXX")
+sed 's#^  labels:$#  annotations: {slipway.dev/environment: prod}\n  labels:#' examples/argocd/app/admin.yaml >"$annotated/admin.yaml"
+cmp_host "$annotated" "$work/cmp-annotated.yaml"
+((rc == 0)) || fail "CMP generate of an App annotated prod exited $rc: $(cat "$work/cmp-annotated.yaml.err")"
+golden "CMP generate of an App annotated prod" "$work/cmp-annotated.yaml" examples/argocd/app.prod.expected.yaml
+cmp_host "$annotated" "$work/cmp-annotated-dev.yaml" PARAM_ENVIRONMENT=dev
+((rc == 1)) && grep -q 'conflicts with the environment "dev" selected by PARAM_ENVIRONMENT' "$work/cmp-annotated-dev.yaml.err" ||
+  fail "CMP generate with environment dev of an App annotated prod: exit $rc, $(cat "$work/cmp-annotated-dev.yaml.err")"
+ok "CMP generate: the annotation slipway.dev/environment: prod renders prod; a parameter against it is an error"
 if [[ $kpt == yes ]]; then
   same "CMP prod and kpt fn eval -- environment=prod" "$work/cmp-prod.yaml" "$work/kpt-prod.yaml"
 fi
@@ -393,6 +420,80 @@ kustomize build "$work/install" >"$work/install.yaml" || fail "kustomize build o
 golden "Argo CD install components" "$work/install.yaml" examples/argocd/install.expected.yaml
 ok "Argo CD components (plugin sidecar, exec alternative) build on argocd-repo-server and argocd-cm"
 
+# --- the slipway command -------------------------------------------------------
+# slipway render prints the manifests alone, byte for byte what the checked-in
+# outputs hold, and the same objects as every other path.
+slipway render examples/quickstart/app.yaml >"$work/cli-quickstart.yaml"
+clean "slipway render" "$work/cli-quickstart.yaml"
+golden "slipway render (README quick start)" "$work/cli-quickstart.yaml" examples/quickstart/rendered/base.yaml
+slipway render - <examples/quickstart/app.yaml >"$work/cli-stdin.yaml"
+golden "slipway render - (stdin)" "$work/cli-stdin.yaml" examples/quickstart/rendered/base.yaml
+for env in base dev prod; do
+  flags=()
+  [[ $env == base ]] || flags=(-e "$env")
+  slipway render "${flags[@]}" examples/platform-team >"$work/cli-team-$env.yaml"
+  golden "slipway render ${flags[*]} examples/platform-team" "$work/cli-team-$env.yaml" "examples/platform-team/rendered/$env.yaml"
+done
+ok "slipway render: the quick start (file and stdin) and the platform-team example (base, dev, prod) equal their rendered/ files"
+slipway render examples/argocd/app >"$work/cli-argocd.yaml"
+golden "slipway render examples/argocd/app" "$work/cli-argocd.yaml" examples/argocd/app.expected.yaml
+slipway render --environment prod examples/argocd/app >"$work/cli-argocd-prod.yaml"
+golden "slipway render --environment prod examples/argocd/app" "$work/cli-argocd-prod.yaml" examples/argocd/app.prod.expected.yaml
+slipway render examples/kpt >"$work/cli-kpt.yaml"
+same "slipway render of the kpt package (its earlier rendering replaced)" "$work/cli-kpt.yaml" examples/kpt/admin.generated.yaml
+slipway render examples/kustomize/exec/base >"$work/cli-kustomize.yaml"
+same "slipway render and kustomize build of the same App" "$work/cli-kustomize.yaml" examples/kustomize/base.expected.yaml
+ok "slipway render: the Argo CD app (base, prod) byte for byte as the plugin; the kpt and kustomize examples, the same objects"
+
+# The environment annotation of the kustomize overlay's App is honoured here
+# too, and a flag that disagrees with it is an error.
+slipway render examples/kustomize/exec/overlays/prod/worker.yaml >"$work/cli-worker.yaml"
+grep -q '^  replicas: 3$' "$work/cli-worker.yaml" || fail "slipway render ignored the App's slipway.dev/environment: prod"
+rc=0
+slipway render -e dev examples/kustomize/exec/overlays/prod/worker.yaml >"$work/cli-conflict.yaml" 2>"$work/cli-conflict.err" || rc=$?
+((rc == 1)) && [[ ! -s $work/cli-conflict.yaml ]] || fail "slipway render -e dev of an App annotated prod: exit $rc, want 1 and no output"
+grep -q 'metadata.annotations\[slipway.dev/environment\]: "prod" conflicts with the environment "dev" selected by --environment' "$work/cli-conflict.err" ||
+  fail "slipway render -e dev of an App annotated prod: $(cat "$work/cli-conflict.err")"
+ok "slipway render: the annotation slipway.dev/environment selects prod; -e dev against it is an error (exit 1, nothing on stdout)"
+
+# Exit codes: 1 for invalid input, with nothing on stdout; 2 for usage.
+sed 's/^  replicas: 2/  replicaz: 2/' examples/argocd/app/admin.yaml >"$work/bad-admin.yaml"
+rc=0
+slipway render "$work/bad-admin.yaml" >"$work/cli-bad.yaml" 2>"$work/cli-bad.err" || rc=$?
+((rc == 1)) && [[ ! -s $work/cli-bad.yaml ]] || fail "slipway render of a bad App: exit $rc, want 1 and no output"
+grep -q "bad-admin.yaml: App shop/admin: spec.replicaz: unknown field" "$work/cli-bad.err" || fail "slipway render error lacks file and path: $(cat "$work/cli-bad.err")"
+rc=0
+slipway render --bogus examples/quickstart/app.yaml >/dev/null 2>&1 || rc=$?
+((rc == 2)) || fail "slipway render --bogus exited $rc, want 2"
+ok "slipway render: a bad App exits 1 with the file and field on stderr, a bad flag exits 2"
+
+# No binary waits on stdin when asked for help or given a file; the KRM
+# functions still run as kpt and kustomize call them (above). Stdin is a
+# pipe that never ends: a binary that reads it is stopped by timeout.
+mkfifo "$work/stdin"
+exec 3<>"$work/stdin"
+for bin in slipway slipway-render slipway-eject slipway-argocd-cmp; do
+  timeout 10 "$bin" --help <"$work/stdin" >"$work/help.txt" 2>&1 || fail "$bin --help failed or waited: $(cat "$work/help.txt")"
+  [[ $(timeout 10 "$bin" --version <"$work/stdin") == "$VERSION" ]] || fail "$bin --version does not print $VERSION"
+done
+rc=0
+timeout 10 slipway-render examples/quickstart/app.yaml <"$work/stdin" >/dev/null 2>&1 || rc=$?
+((rc == 2)) || fail "slipway-render app.yaml exited $rc, want 2 (usage), without waiting on stdin"
+exec 3>&-
+ok "every binary answers --help and --version without reading stdin; slipway-render FILE is a usage error (exit 2)"
+slipway schema app | cmp -s - schema/app.schema.json || fail "slipway schema app differs from schema/app.schema.json"
+slipway schema platform | cmp -s - schema/platform.schema.json || fail "slipway schema platform differs from schema/platform.schema.json"
+ok "slipway schema app|platform prints schema/{app,platform}.schema.json"
+
+if [[ $containers == yes ]]; then
+  podman run --rm --network none -v "$root/examples:/work:ro" -w /work "$IMAGE_REPO/slipway:$VERSION" \
+    render quickstart/app.yaml >"$work/cli-image.yaml"
+  golden "slipway render in $IMAGE_REPO/slipway:$VERSION" "$work/cli-image.yaml" examples/quickstart/rendered/base.yaml
+  ok "slipway render in the image $IMAGE_REPO/slipway:$VERSION: the same output"
+else
+  skip "slipway image" "$containers"
+fi
+
 # --- eject -------------------------------------------------------------------
 # The eject function writes each App's kustomize tree into a kpt package; the
 # real kustomize build of the base and of every overlay gives the objects that
@@ -443,15 +544,17 @@ ok "kustomize (exec, container), kpt (render, eval; exec, image) and the CMP giv
 
 # --- images ------------------------------------------------------------------
 if [[ $containers == yes ]]; then
-  for fn in render eject argocd-cmp; do
+  for fn in "${images[@]}"; do
     image=$IMAGE_REPO/$fn:$VERSION
+    bin=slipway-$fn
+    [[ $fn == slipway ]] && bin=slipway
     config=$(podman image inspect --format '{{.Config.User}} {{json .Config.Entrypoint}}' "$image")
-    [[ $config == "65532:65532 [\"/usr/local/bin/slipway-$fn\"]" ]] || fail "$image: user and entrypoint are $config"
+    [[ $config == "65532:65532 [\"/usr/local/bin/$bin\"]" ]] || fail "$image: user and entrypoint are $config"
     if podman run --rm --network none --entrypoint /bin/sh "$image" -c true >/dev/null 2>&1; then
       fail "$image has a shell"
     fi
   done
-  ok "images: user 65532:65532, entrypoint /usr/local/bin/slipway-<function>, no shell"
+  ok "images: user 65532:65532, entrypoint /usr/local/bin/slipway-<function> (slipway for the command), no shell"
 else
   skip "image checks" "$containers"
 fi

@@ -2,20 +2,20 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
+	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/kio"
-	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
-	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/slipway-dev/slipway/functions/api/v1alpha1"
 	"github.com/slipway-dev/slipway/functions/generate"
 	"github.com/slipway-dev/slipway/functions/krm"
+	"github.com/slipway-dev/slipway/functions/stream"
 	"github.com/slipway-dev/slipway/functions/version"
 )
 
@@ -25,6 +25,10 @@ const usage = `usage: slipway-argocd-cmp generate|discover|version
             to a YAML stream on stdout (Argo CD CMP "generate")
   discover  print the names of the top-level YAML files holding an App
             (Argo CD CMP "discover": the plugin matches when this prints anything)
+  version   print the version (also --version); --help prints this
+
+The environment is the plugin parameter "environment" (ARGOCD_APP_PARAMETERS,
+PARAM_ENVIRONMENT) or ARGOCD_ENV_ENVIRONMENT; see docs/integrations.md.
 `
 
 // run runs one subcommand in dir and returns the exit code. Nothing reaches
@@ -50,8 +54,10 @@ func run(args []string, dir string, getenv func(string) string, stdout, stderr i
 		}
 	case "discover":
 		out, err = discover(dir)
-	case "version":
+	case "version", "-version", "--version":
 		out = []byte(version.Version + "\n")
+	case "-h", "-help", "--help":
+		out = []byte(usage)
 	default:
 		fmt.Fprint(stderr, usage)
 		return 2
@@ -67,65 +73,43 @@ func run(args []string, dir string, getenv func(string) string, stdout, stderr i
 	return 0
 }
 
-// render renders the Apps of dir's top-level YAML files and returns the YAML
-// stream of the rendered objects and of the other manifests found there,
-// without Apps, Platforms and local-config objects, and a summary for the
-// log: a line, then one line per warning.
+// render renders the Apps of dir's top-level YAML files (see stream.Render)
+// and returns the stream and a summary for the log: a line, then one line
+// per warning.
 func render(dir string, opts generate.Options) ([]byte, string, error) {
-	items, err := readDir(dir)
+	items, err := stream.ReadDir(dir, "")
 	if err != nil {
 		return nil, "", err
 	}
-	apps := 0
-	for _, item := range items {
-		if v1alpha1.InGroup(item.GetApiVersion()) && item.GetKind() == v1alpha1.KindApp {
-			apps++
-		}
-	}
-	if apps == 0 {
-		// Discover matched, or the plugin was named, yet there is nothing to
-		// render: an empty stream would make Argo CD prune the application.
-		return nil, "", fmt.Errorf("no %s (apiVersion %s) in the top-level YAML files of the directory", v1alpha1.KindApp, v1alpha1.APIVersion)
-	}
-	rendered, results := generate.Render(items, nil, opts)
-	if results.ExitCode() != 0 {
+	out, err := stream.Render(items, opts)
+	var results framework.Results
+	if errors.As(err, &results) {
 		msgs := make([]string, 0, len(results))
 		for _, r := range results {
 			msgs = append(msgs, krm.FormatResult(r))
 		}
 		return nil, "", fmt.Errorf("%d problem(s):\n%s", len(msgs), strings.Join(msgs, "\n"))
 	}
-	var out []*yaml.RNode
-	for _, obj := range rendered {
-		if v1alpha1.InGroup(obj.GetApiVersion()) || krm.IsLocalConfig(obj) {
-			continue
-		}
-		if err := clearInternalAnnotations(obj); err != nil {
-			return nil, "", err
-		}
-		out = append(out, obj)
+	if err != nil {
+		return nil, "", err
 	}
-	var buf bytes.Buffer
-	if err := (kio.ByteWriter{Writer: &buf}).Write(out); err != nil {
-		return nil, "", fmt.Errorf("writing output: %w", err)
-	}
-	summary := fmt.Sprintf("%d App(s), environment %q, default namespace %q: %d object(s)", apps, opts.Environment, opts.DefaultNamespace, len(out))
-	for _, r := range results { // warnings, shown in the Argo CD repo-server log
+	summary := fmt.Sprintf("%d App(s), environment %q, default namespace %q: %d object(s)", out.Apps, out.Options.Environment, opts.DefaultNamespace, out.Objects)
+	for _, r := range out.Warnings { // shown in the Argo CD repo-server log
 		summary += fmt.Sprintf("\n%s: %s", r.Severity, krm.FormatResult(r))
 	}
-	return buf.Bytes(), summary, nil
+	return out.YAML, summary, nil
 }
 
 // discover lists the top-level YAML files of dir that hold an App, unless
 // dir is a kustomization: Argo CD prefers a matching plugin to its own
 // kustomize, and a kustomization runs slipway itself as a generator.
 func discover(dir string) ([]byte, error) {
-	for _, name := range kustomizationFiles {
+	for _, name := range stream.KustomizationFiles {
 		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
 			return nil, nil
 		}
 	}
-	names, err := yamlFiles(dir)
+	names, err := stream.YAMLFiles(dir)
 	if err != nil {
 		return nil, err
 	}
@@ -156,58 +140,4 @@ func holdsApp(data []byte) bool {
 		}
 	}
 	return false
-}
-
-// kustomizationFiles are the names kustomize reads a kustomization from.
-var kustomizationFiles = []string{"kustomization.yaml", "kustomization.yml", "Kustomization"}
-
-// yamlFiles lists the *.yaml and *.yml files directly in dir, by name,
-// except hidden files and kustomization files: subdirectories are not read,
-// as with Argo CD's own directory source without recurse.
-func yamlFiles(dir string) ([]string, error) {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, err
-	}
-	var names []string
-	for _, e := range entries {
-		name := e.Name()
-		ext := filepath.Ext(name)
-		if e.IsDir() || strings.HasPrefix(name, ".") || (ext != ".yaml" && ext != ".yml") || slices.Contains(kustomizationFiles, name) {
-			continue
-		}
-		names = append(names, name)
-	}
-	return names, nil
-}
-
-// readDir reads the objects of dir's YAML files, each annotated with its
-// file and index so that error results name the file.
-func readDir(dir string) ([]*yaml.RNode, error) {
-	names, err := yamlFiles(dir)
-	if err != nil {
-		return nil, err
-	}
-	var items []*yaml.RNode
-	for _, name := range names {
-		nodes, err := krm.ReadFile(filepath.Join(dir, name), name)
-		if err != nil {
-			return nil, err
-		}
-		items = append(items, nodes...)
-	}
-	return items, nil
-}
-
-// clearInternalAnnotations removes the file and index annotations set on
-// reading or by the renderer: Argo CD would apply them to the cluster.
-func clearInternalAnnotations(n *yaml.RNode) error {
-	annotations := n.GetAnnotations()
-	for k := range annotations {
-		if strings.HasPrefix(k, "internal.config.kubernetes.io/") || k == kioutil.LegacyPathAnnotation ||
-			k == kioutil.LegacyIndexAnnotation || k == kioutil.LegacyIdAnnotation {
-			delete(annotations, k)
-		}
-	}
-	return n.SetAnnotations(annotations)
 }

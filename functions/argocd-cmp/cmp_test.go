@@ -23,6 +23,9 @@ spec:
       replicas: 3
 `
 
+// annotated is app annotated with the environment it is rendered for.
+var annotated = strings.Replace(app, "  name: hello\n", "  name: hello\n  annotations: {slipway.dev/environment: prod}\n", 1)
+
 const configMap = `apiVersion: v1
 kind: ConfigMap
 metadata:
@@ -147,8 +150,14 @@ func TestGenerateEnvironment(t *testing.T) {
 		{"all agree", map[string]string{"ARGOCD_APP_PARAMETERS": `[{"name":"environment","string":"prod"}]`,
 			"PARAM_ENVIRONMENT": "prod", "ARGOCD_ENV_ENVIRONMENT": "prod"}, "3"},
 		{"explicit base", map[string]string{"ARGOCD_APP_PARAMETERS": `[{"name":"environment","string":""}]`}, "1"},
+		{"annotation", nil, "3"},
+		{"annotation and parameter agree", map[string]string{"PARAM_ENVIRONMENT": "prod"}, "3"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			dir := dir
+			if strings.HasPrefix(tc.name, "annotation") {
+				dir = writeDir(t, map[string]string{"app.yaml": annotated})
+			}
 			code, stdout, stderr := runCmd(t, dir, tc.vars, "generate")
 			if code != 0 {
 				t.Fatalf("exit %d, stderr:\n%s", code, stderr)
@@ -183,6 +192,8 @@ func TestGenerateErrors(t *testing.T) {
 		{"conflicting environments", map[string]string{"app.yaml": app},
 			map[string]string{"PARAM_ENVIRONMENT": "prod", "ARGOCD_ENV_ENVIRONMENT": "dev"},
 			`the environment is "prod" by PARAM_ENVIRONMENT but "dev" by ARGOCD_ENV_ENVIRONMENT`},
+		{"annotation conflicts with the parameter", map[string]string{"app.yaml": annotated}, map[string]string{"PARAM_ENVIRONMENT": "dev"},
+			`app.yaml: App hello: metadata.annotations[slipway.dev/environment]: "prod" conflicts with the environment "dev" selected by PARAM_ENVIRONMENT`},
 		{"unknown parameter", map[string]string{"app.yaml": app},
 			map[string]string{"ARGOCD_APP_PARAMETERS": `[{"name":"enviroment","string":"prod"}]`},
 			`ARGOCD_APP_PARAMETERS: [0].name: unknown parameter "enviroment"; known: environment`},

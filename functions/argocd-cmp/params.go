@@ -68,7 +68,7 @@ func options(getenv func(string) string) (generate.Options, error) {
 		}
 	}
 	if len(set) > 0 {
-		opts.Environment = set[0].value
+		opts.Environment, opts.EnvironmentFrom = set[0].value, set[0].from
 	}
 	return opts, nil
 }

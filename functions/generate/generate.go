@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"path"
-	"slices"
 	"sort"
 	"strconv"
 
@@ -23,8 +22,8 @@ import (
 	"github.com/slipway-dev/slipway/functions/manifests"
 )
 
-// AnnotationEnvironment on an App or Platform given as function config
-// selects the environment to render.
+// AnnotationEnvironment on an App or a Platform selects the environment to
+// render, unless the caller's options select one (see selectEnvironment).
 const AnnotationEnvironment = "slipway.dev/environment"
 
 // Options are the settings the caller knows before the function config is
@@ -98,6 +97,9 @@ type Expansion struct {
 	// PassThrough are the input items that are kept as they are: everything
 	// but the objects of an earlier rendering.
 	PassThrough []*yaml.RNode
+	// Options are those the Apps were rendered with: the caller's, with the
+	// function config's and the environment annotations applied.
+	Options Options
 	// Platform is the Platform of the input, resolved, or nil.
 	Platform *v1alpha1.Platform
 	// Apps are the rendered Apps, sorted by namespace and name.
@@ -125,13 +127,8 @@ func (a *RenderedApp) InputID() string { return a.source.namespace + "/" + a.sou
 func Expand(items []*yaml.RNode, config *yaml.RNode, opts Options) (*Expansion, framework.Results) {
 	in, results := read(items, config, &opts)
 	exp := &Expansion{PassThrough: in.passThrough}
-	docs := in.docs()
-	if opts.Environment != "" {
-		if known := v1alpha1.KnownEnvironments(docs...); !slices.Contains(known, opts.Environment) {
-			err := v1alpha1.UnknownEnvironment(opts.Environment, known)
-			results = append(results, &framework.Result{Severity: framework.Error, Message: err.Error()})
-		}
-	}
+	results = append(results, selectEnvironment(in, &opts)...)
+	exp.Options = opts
 	var platformDoc map[string]any
 	if in.platform != nil {
 		var errs []v1alpha1.FieldError
@@ -340,14 +337,7 @@ func readConfig(config *yaml.RNode, opts *Options) (*source, framework.Results) 
 	if meta.Kind == "ConfigMap" && meta.APIVersion == "v1" {
 		return nil, applyConfigMap(config, opts)
 	}
-	src, results := newSource(config, meta)
-	if results != nil {
-		return nil, results
-	}
-	if env, ok := meta.Annotations[AnnotationEnvironment]; ok {
-		opts.Environment = env
-	}
-	return src, nil
+	return newSource(config, meta)
 }
 
 // ConfigMap option keys.
@@ -367,7 +357,7 @@ func applyConfigMap(config *yaml.RNode, opts *Options) framework.Results {
 	for _, k := range keys {
 		switch k {
 		case OptionEnvironment:
-			opts.Environment = data[k]
+			opts.Environment, opts.EnvironmentFrom = data[k], "the function config's data."+OptionEnvironment
 		case OptionNamespace:
 			opts.DefaultNamespace = data[k]
 		default:

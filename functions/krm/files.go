@@ -3,6 +3,7 @@ package krm
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 
@@ -11,22 +12,32 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// ReadFile reads the objects of a YAML file of at most MaxInputBytes, each
-// annotated, as kpt does, with its file (named as name) and its index in
-// it, so that results name the file. Every document must be an object.
+// ReadFile reads the objects of a YAML file (see Read).
 func ReadFile(file, name string) ([]*yaml.RNode, error) {
 	f, err := os.Open(file)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	data, err := ReadLimited(f, MaxInputBytes)
+	return Read(f, name)
+}
+
+// Read reads the objects of a YAML stream of at most MaxInputBytes, each
+// annotated, as kpt does, with its file (named as name) and its index in
+// it, so that results name the file. Every document must be an object.
+func Read(r io.Reader, name string) ([]*yaml.RNode, error) {
+	data, err := ReadLimited(r, MaxInputBytes)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	nodes, err := (&kio.ByteReader{Reader: bytes.NewReader(data), OmitReaderAnnotations: true}).Read()
+	reader := &kio.ByteReader{Reader: bytes.NewReader(data), OmitReaderAnnotations: true}
+	nodes, err := reader.Read()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if reader.FunctionConfig != nil {
+		// Its items would be read, and the options it holds ignored.
+		return nil, fmt.Errorf("%s: a ResourceList with a functionConfig is the input of a KRM function (slipway-render), not a file of objects", name)
 	}
 	for i, n := range nodes {
 		if n.YNode().Kind != yaml.MappingNode || n.GetApiVersion() == "" || n.GetKind() == "" {

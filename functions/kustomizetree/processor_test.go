@@ -47,3 +47,29 @@ func TestProcessorDirectoryOption(t *testing.T) {
 		t.Fatalf("want a refusal of a directory outside the package, got %v", err)
 	}
 }
+
+// Eject writes every environment, so an annotation that selects one is an
+// error rather than ignored.
+func TestBuildRefusesEnvironmentAnnotation(t *testing.T) {
+	app := yaml.MustParse(`apiVersion: slipway.dev/v1alpha1
+kind: App
+metadata:
+  name: admin
+  annotations:
+    slipway.dev/environment: prod
+    internal.config.kubernetes.io/path: admin.yaml
+spec:
+  image: registry.example.com/admin:1.0.0
+  environments:
+    prod: {replicas: 3}
+`)
+	trees, results := Build([]*yaml.RNode{app})
+	if trees != nil || len(results) != 1 {
+		t.Fatalf("want one error and no tree, got %d trees, results %v", len(trees), results)
+	}
+	r := results[0]
+	if r.Field == nil || r.Field.Path != "metadata.annotations[slipway.dev/environment]" || r.File == nil || r.File.Path != "admin.yaml" ||
+		!strings.Contains(r.Message, "eject writes the base and an overlay per environment") {
+		t.Errorf("unexpected result: %+v", r)
+	}
+}

@@ -9,12 +9,15 @@ package kustomizetree
 import (
 	"fmt"
 	"path"
+	"strconv"
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/kio/filters"
+	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
+	"github.com/slipway-dev/slipway/functions/api/v1alpha1"
 	"github.com/slipway-dev/slipway/functions/encode"
 	"github.com/slipway-dev/slipway/functions/generate"
 	"github.com/slipway-dev/slipway/functions/manifests"
@@ -41,6 +44,9 @@ const AnnotationEjectedFrom = "slipway.dev/ejected-from"
 // any). It returns every problem as an error result, and trees only when
 // there is none.
 func Build(items []*yaml.RNode) ([]Tree, framework.Results) {
+	if results := refuseEnvironment(items); len(results) > 0 {
+		return nil, results
+	}
 	base, results := generate.Expand(copyNodes(items), nil, generate.Options{})
 	if results.ExitCode() != 0 {
 		return nil, results
@@ -81,6 +87,31 @@ func Build(items []*yaml.RNode) ([]Tree, framework.Results) {
 		trees = append(trees, tree)
 	}
 	return trees, results
+}
+
+// refuseEnvironment reports every App and Platform annotated with an
+// environment: eject writes the base and every environment, so it cannot
+// honour an annotation that selects one, and does not ignore it either.
+func refuseEnvironment(items []*yaml.RNode) framework.Results {
+	var results framework.Results
+	for _, item := range items {
+		if _, ok := item.GetAnnotations()[generate.AnnotationEnvironment]; !ok || !v1alpha1.InGroup(item.GetApiVersion()) {
+			continue
+		}
+		r := &framework.Result{
+			Severity: framework.Error,
+			Message:  "eject writes the base and an overlay per environment, and this annotation selects one: remove it (kustomize build overlays/<environment> renders that environment)",
+			ResourceRef: &yaml.ResourceIdentifier{TypeMeta: yaml.TypeMeta{APIVersion: item.GetApiVersion(), Kind: item.GetKind()},
+				NameMeta: yaml.NameMeta{Name: item.GetName(), Namespace: item.GetNamespace()}},
+			Field: &framework.Field{Path: "metadata.annotations[" + generate.AnnotationEnvironment + "]"},
+		}
+		if file, index, _ := kioutil.GetFileAnnotations(item); file != "" {
+			r.File = &framework.File{Path: file}
+			r.File.Index, _ = strconv.Atoi(index)
+		}
+		results = append(results, r)
+	}
+	return results
 }
 
 // kustomization is a kustomize Kustomization file.

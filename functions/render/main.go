@@ -6,11 +6,11 @@ package main
 import (
 	"os"
 
-	"github.com/slipway-dev/slipway/functions/generate"
+	"github.com/slipway-dev/slipway/functions/cli"
 	"github.com/slipway-dev/slipway/functions/krm"
 )
 
 func main() {
 	krm.TuneGC()
-	os.Exit(krm.Run(generate.Processor{}, os.Stdin, os.Stdout, os.Stderr))
+	os.Exit(cli.RenderFunction.Run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }

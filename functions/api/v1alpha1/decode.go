@@ -30,8 +30,12 @@ func fieldError(path *field.Path, format string, args ...any) FieldError {
 
 // Options are the rendering choices made outside the App.
 type Options struct {
-	// Environment to render; empty renders the base.
+	// Environment to render; empty renders the base, unless the Apps or
+	// the Platform are annotated with one (see generate).
 	Environment string
+	// EnvironmentFrom names where Environment was set, for messages: a
+	// flag, a function config field, a plugin parameter.
+	EnvironmentFrom string
 	// DefaultNamespace is the namespace of Apps for which neither the App nor
 	// the Platform sets one.
 	DefaultNamespace string

@@ -14,9 +14,9 @@ import (
 // "$patch: delete" removes the inherited item of that name.
 const PatchKey = "$patch"
 
-// namedLists are the list fields whose items merge by a key rather than
+// NamedLists are the list fields whose items merge by a key rather than
 // replace the whole list, mapped to that key.
-var namedLists = map[string]string{
+var NamedLists = map[string]string{
 	"env":             "name",
 	"ports":           "name",
 	"externalSecrets": "name",
@@ -67,7 +67,7 @@ func merge(base, override any, path *field.Path, key string, errs *[]FieldError)
 		}
 		return out
 	case []any:
-		nameKey, named := namedLists[key]
+		nameKey, named := NamedLists[key]
 		b, ok := base.([]any)
 		if named && !ok {
 			for i, item := range o {
@@ -174,7 +174,7 @@ func checkPatches(v any, path *field.Path, key string) (any, []FieldError) {
 		}
 		return out, errs
 	case []any:
-		nameKey, named := namedLists[key]
+		nameKey, named := NamedLists[key]
 		out := make([]any, 0, len(x))
 		for i, item := range x {
 			if m, ok := item.(map[string]any); ok && m[PatchKey] != nil {
@@ -199,8 +199,8 @@ func checkPatches(v any, path *field.Path, key string) (any, []FieldError) {
 }
 
 func namedListNames() string {
-	names := make([]string, 0, len(namedLists))
-	for k := range namedLists {
+	names := make([]string, 0, len(NamedLists))
+	for k := range NamedLists {
 		names = append(names, k)
 	}
 	sort.Strings(names)

@@ -242,7 +242,7 @@ func validatePlatform(p *Platform) []FieldError {
 			}
 		}
 		if m.DurationUnit != "" {
-			v.oneOf(mp.Child("durationUnit"), m.DurationUnit, "seconds", "milliseconds")
+			enum[SLOMetrics](&v, mp.Child("durationUnit"), "durationUnit", m.DurationUnit)
 		}
 		for i, b := range m.Buckets {
 			if b <= 0 || (i > 0 && b <= m.Buckets[i-1]) {
@@ -274,10 +274,10 @@ func validatePlatform(p *Platform) []FieldError {
 	}
 	if a := p.Spec.APIVersions; a != nil {
 		if a.Istio != "" {
-			v.oneOf(spec.Child("apiVersions", "istio"), a.Istio, "networking.istio.io/v1", "networking.istio.io/v1beta1", "networking.istio.io/v1alpha3")
+			enum[APIVersions](&v, spec.Child("apiVersions", "istio"), "istio", a.Istio)
 		}
 		if a.ExternalSecrets != "" {
-			v.oneOf(spec.Child("apiVersions", "externalSecrets"), a.ExternalSecrets, "external-secrets.io/v1", "external-secrets.io/v1beta1")
+			enum[APIVersions](&v, spec.Child("apiVersions", "externalSecrets"), "externalSecrets", a.ExternalSecrets)
 		}
 	}
 	return v.errs

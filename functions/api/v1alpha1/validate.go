@@ -175,7 +175,7 @@ func (v *validator) ports(ports []Port, path *field.Path) {
 		if port.Port < 1 || port.Port > 65535 {
 			v.add(p.Child("port"), "must be between 1 and 65535, got %d", port.Port)
 		}
-		v.oneOf(p.Child("protocol"), string(port.Protocol), "TCP", "UDP", "SCTP")
+		enum[Port](v, p.Child("protocol"), "protocol", string(port.Protocol))
 		key := fmt.Sprintf("%d/%s", port.Port, port.Protocol)
 		if j, dup := numbers[key]; dup {
 			v.add(p.Child("port"), "%s is duplicated (first at %s)", key, path.Index(j))
@@ -215,10 +215,10 @@ func (v *validator) env(env []EnvVar, path *field.Path, secrets []ExternalSecret
 			v.add(p, "set exactly one of value, secretKeyRef, configMapKeyRef, fieldRef and resourceFieldRef")
 		}
 		if e.FieldRef != nil {
-			v.oneOf(p.Child("fieldRef", "fieldPath"), e.FieldRef.FieldPath, downwardFieldPaths...)
+			enum[corev1.ObjectFieldSelector](v, p.Child("fieldRef", "fieldPath"), "fieldPath", e.FieldRef.FieldPath)
 		}
 		if e.ResourceFieldRef != nil {
-			v.oneOf(p.Child("resourceFieldRef", "resource"), e.ResourceFieldRef.Resource, downwardResources...)
+			enum[corev1.ResourceFieldSelector](v, p.Child("resourceFieldRef", "resource"), "resource", e.ResourceFieldRef.Resource)
 		}
 		if e.Value != nil {
 			if strings.ContainsRune(*e.Value, 0) {
@@ -323,7 +323,7 @@ func (v *validator) routing(s *AppSpec, path *field.Path) {
 	if in := r.Ingress; in != nil {
 		ip := path.Child("ingress")
 		v.annotations(in.Annotations, ip.Child("annotations"))
-		v.oneOf(ip.Child("api"), in.API, IngressAPIIngress, IngressAPIHTTPRoute)
+		enum[Ingress](v, ip.Child("api"), "api", in.API)
 		if in.API == IngressAPIHTTPRoute {
 			if len(in.ParentRefs) == 0 {
 				v.add(ip.Child("parentRefs"), "required for HTTPRoute: name the Gateway to attach to")
@@ -388,7 +388,9 @@ func (v *validator) canary(app *App, path *field.Path) {
 	if c == nil {
 		return
 	}
-	v.oneOf(path.Child("controller"), c.Controller, CanaryControllerNone, CanaryControllerArgoRollouts, CanaryControllerFlagger)
+	if c.Controller != CanaryControllerNone {
+		enum[Canary](v, path.Child("controller"), "controller", c.Controller)
+	}
 	v.image(c.Image, path.Child("image"), false)
 	v.nonNegative(c.Replicas, path.Child("replicas"))
 	if w := c.Weight; w != nil && (*w < 0 || *w > 100) {
@@ -502,8 +504,8 @@ func (v *validator) externalSecrets(secrets []ExternalSecret, path *field.Path) 
 		if es.RefreshInterval != "0" {
 			v.duration(es.RefreshInterval, p.Child("refreshInterval"))
 		}
-		v.oneOf(p.Child("creationPolicy"), es.CreationPolicy, "Owner", "Orphan", "Merge", "None")
-		v.oneOf(p.Child("deletionPolicy"), es.DeletionPolicy, "Retain", "Delete", "Merge")
+		enum[ExternalSecret](v, p.Child("creationPolicy"), "creationPolicy", es.CreationPolicy)
+		enum[ExternalSecret](v, p.Child("deletionPolicy"), "deletionPolicy", es.DeletionPolicy)
 		// External Secrets' admission webhook refuses these pairs.
 		switch {
 		case es.DeletionPolicy == "Delete" && (es.CreationPolicy == "Merge" || es.CreationPolicy == "None"):
@@ -539,7 +541,7 @@ func (v *validator) storeRef(ref *StoreRef, path *field.Path) {
 		v.messages(path.Child("name"), ref.Name, validation.IsDNS1123Subdomain(ref.Name))
 	}
 	if ref.Kind != "" {
-		v.oneOf(path.Child("kind"), ref.Kind, "SecretStore", "ClusterSecretStore")
+		enum[StoreRef](v, path.Child("kind"), "kind", ref.Kind)
 	}
 }
 
@@ -774,7 +776,7 @@ func (v *validator) portRef(ref intstr.IntOrString, ports []Port, path *field.Pa
 }
 
 func (v *validator) security(sec *Security, path *field.Path) {
-	v.oneOf(path.Child("seccompProfile"), sec.SeccompProfile, SeccompRuntimeDefault, "Unconfined")
+	enum[Security](v, path.Child("seccompProfile"), "seccompProfile", sec.SeccompProfile)
 	v.ids(path, map[string]*int64{"runAsUser": sec.RunAsUser, "runAsGroup": sec.RunAsGroup, "fsGroup": sec.FSGroup})
 	if *sec.RunAsNonRoot && sec.RunAsUser != nil && *sec.RunAsUser == 0 {
 		v.add(path.Child("runAsUser"), "is 0 (root) but runAsNonRoot is true: the container would never start")
@@ -809,7 +811,7 @@ func (v *validator) pod(pod *Pod, path *field.Path) {
 			v.messages(p.Child("key"), t.Key, validation.IsQualifiedName(t.Key))
 		}
 		if t.Operator != "" { // empty means Equal
-			v.oneOf(p.Child("operator"), string(t.Operator), string(corev1.TolerationOpEqual), string(corev1.TolerationOpExists))
+			enum[corev1.Toleration](v, p.Child("operator"), "operator", string(t.Operator))
 		}
 		switch {
 		case t.Key == "" && t.Operator != corev1.TolerationOpExists:
@@ -818,7 +820,7 @@ func (v *validator) pod(pod *Pod, path *field.Path) {
 			v.add(p.Child("value"), "must be empty with operator Exists")
 		}
 		if t.Effect != "" { // empty matches every effect
-			v.oneOf(p.Child("effect"), string(t.Effect), string(corev1.TaintEffectNoSchedule), string(corev1.TaintEffectPreferNoSchedule), string(corev1.TaintEffectNoExecute))
+			enum[corev1.Toleration](v, p.Child("effect"), "effect", string(t.Effect))
 		}
 		if t.TolerationSeconds != nil && t.Effect != corev1.TaintEffectNoExecute {
 			v.add(p.Child("tolerationSeconds"), "applies to effect NoExecute only")
@@ -839,7 +841,7 @@ func (v *validator) pod(pod *Pod, path *field.Path) {
 		if v.required(p.Child("topologyKey"), c.TopologyKey) {
 			v.messages(p.Child("topologyKey"), c.TopologyKey, validation.IsQualifiedName(c.TopologyKey))
 		}
-		v.oneOf(p.Child("whenUnsatisfiable"), string(c.WhenUnsatisfiable), string(corev1.DoNotSchedule), string(corev1.ScheduleAnyway))
+		enum[corev1.TopologySpreadConstraint](v, p.Child("whenUnsatisfiable"), "whenUnsatisfiable", string(c.WhenUnsatisfiable))
 		if c.MinDomains != nil && (*c.MinDomains < 1 || c.WhenUnsatisfiable != corev1.DoNotSchedule) {
 			v.add(p.Child("minDomains"), "applies with whenUnsatisfiable DoNotSchedule only, and must be at least 1")
 		}
@@ -866,7 +868,7 @@ func (v *validator) pod(pod *Pod, path *field.Path) {
 
 func (v *validator) service(s *AppSpec, path *field.Path) {
 	svc := s.Service
-	v.oneOf(path.Child("type"), string(svc.Type), "ClusterIP", "NodePort", "LoadBalancer")
+	enum[Service](v, path.Child("type"), "type", string(svc.Type))
 	v.annotations(svc.Annotations, path.Child("annotations"))
 	external := svc.Type == corev1.ServiceTypeNodePort || svc.Type == corev1.ServiceTypeLoadBalancer
 	for i, port := range s.Ports {
@@ -893,7 +895,7 @@ func (v *validator) service(s *AppSpec, path *field.Path) {
 		v.add(path.Child("exposePorts"), "exposes no port: a %s Service needs one", svc.Type)
 	}
 	if svc.ExternalTrafficPolicy != "" {
-		v.oneOf(path.Child("externalTrafficPolicy"), string(svc.ExternalTrafficPolicy), "Cluster", "Local")
+		enum[Service](v, path.Child("externalTrafficPolicy"), "externalTrafficPolicy", string(svc.ExternalTrafficPolicy))
 		if !external {
 			v.add(path.Child("externalTrafficPolicy"), "applies to a NodePort or LoadBalancer Service")
 		}

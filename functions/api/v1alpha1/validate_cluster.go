@@ -257,7 +257,7 @@ func (v *validator) nodeSelectorValues(req corev1.NodeSelectorRequirement, path 
 			v.add(path.Child("values"), "must be one integer with operator %s", req.Operator)
 		}
 	default:
-		v.oneOf(path.Child("operator"), string(req.Operator), "In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt")
+		enum[corev1.NodeSelectorRequirement](v, path.Child("operator"), "operator", string(req.Operator))
 	}
 	for j, value := range req.Values {
 		v.messages(path.Child("values").Index(j), value, validation.IsValidLabelValue(value))

@@ -24,7 +24,7 @@ func (v *validator) escapes(app *App, spec *field.Path) {
 		}
 		for j, op := range p.Ops {
 			op, opPath := op, path.Child("ops").Index(j)
-			v.oneOf(opPath.Child("op"), op.Op, "add", "remove", "replace")
+			enum[PatchOp](v, opPath.Child("op"), "op", op.Op)
 			if !strings.HasPrefix(op.Path, "/") || op.Path == "/" {
 				v.add(opPath.Child("path"), "%q must be a JSON pointer into the object, such as /metadata/annotations/x", op.Path)
 			}

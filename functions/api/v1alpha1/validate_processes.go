@@ -15,20 +15,6 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
-// The fields an env var may take from the pod (fieldRef) and from the
-// container's resources (resourceFieldRef), as the API server allows them
-// in a container's env.
-var (
-	downwardFieldPaths = []string{
-		"metadata.name", "metadata.namespace", "metadata.uid", "spec.nodeName", "spec.serviceAccountName",
-		"status.hostIP", "status.hostIPs", "status.podIP", "status.podIPs",
-	}
-	downwardResources = []string{
-		"limits.cpu", "limits.memory", "limits.ephemeral-storage",
-		"requests.cpu", "requests.memory", "requests.ephemeral-storage",
-	}
-)
-
 // reservedVolumes are the names of the volumes slipway adds itself; an
 // App volume may not take them ("secret-*" mounts an external secret).
 var reservedVolumes = []string{TmpVolumeName, ConfigVolumeName}
@@ -43,7 +29,7 @@ const (
 
 // workload checks the choice of workload and what each kind cannot do.
 func (v *validator) workload(s *AppSpec, spec *field.Path) {
-	v.oneOf(spec.Child("workload"), s.Workload, WorkloadDeployment, WorkloadStatefulSet)
+	enum[AppSpec](v, spec.Child("workload"), "workload", s.Workload)
 	if len(s.Ports) == 0 {
 		for _, feature := range []struct {
 			name string
@@ -111,7 +97,7 @@ func (v *validator) volumes(app *App, path *field.Path) {
 				v.add(p.Child("storage", "size"), "must be positive, got %s", st.Size.String())
 			}
 			for j, mode := range st.AccessModes {
-				v.oneOf(p.Child("storage", "accessModes").Index(j), string(mode), "ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod")
+				enum[Storage](v, p.Child("storage", "accessModes").Index(j), "accessModes", string(mode))
 			}
 			v.sharedStorage(s, vol, p)
 		}
@@ -405,7 +391,7 @@ func (v *validator) jobs(app *App, path *field.Path) {
 		case j.Hook == "" && j.Schedule == "":
 			v.add(p, "set hook (run with every sync) or schedule (a CronJob)")
 		case j.Hook != "":
-			v.oneOf(p.Child("hook"), j.Hook, HookPreSync, HookPostSync)
+			enum[Job](v, p.Child("hook"), "hook", j.Hook)
 		default:
 			v.schedule(j.Schedule, p.Child("schedule"))
 		}
@@ -424,7 +410,7 @@ func (v *validator) jobs(app *App, path *field.Path) {
 					v.add(p.Child("timeZone"), "%q is not a time zone of the tz database, such as Asia/Tokyo or UTC", j.TimeZone)
 				}
 			}
-			v.oneOf(p.Child("concurrencyPolicy"), j.ConcurrencyPolicy, "Forbid", "Replace", "Allow")
+			enum[Job](v, p.Child("concurrencyPolicy"), "concurrencyPolicy", j.ConcurrencyPolicy)
 			if j.TTLSecondsAfterFinished != nil {
 				v.add(p.Child("ttlSecondsAfterFinished"), "applies to a hook's Job; a CronJob keeps its last runs and removes older ones itself")
 			}

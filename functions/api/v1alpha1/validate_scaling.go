@@ -67,7 +67,7 @@ func (v *validator) metric(m autoscalingv2.MetricSpec, path *field.Path) {
 	has, known := sources[m.Type]
 	switch {
 	case !known:
-		v.oneOf(path.Child("type"), string(m.Type), "Resource", "ContainerResource", "Pods", "Object", "External")
+		enum[autoscalingv2.MetricSpec](v, path.Child("type"), "type", string(m.Type))
 	case !has || set != 1:
 		v.add(path, "type %s needs its source (and only it) set", m.Type)
 	}
@@ -116,11 +116,11 @@ func (v *validator) scalingRules(r *autoscalingv2.HPAScalingRules, path *field.P
 		v.add(path.Child("stabilizationWindowSeconds"), "must be between 0 and 3600, got %d", *w)
 	}
 	if p := r.SelectPolicy; p != nil {
-		v.oneOf(path.Child("selectPolicy"), string(*p), "Max", "Min", "Disabled")
+		enum[autoscalingv2.HPAScalingRules](v, path.Child("selectPolicy"), "selectPolicy", string(*p))
 	}
 	for i, pol := range r.Policies {
 		p := path.Child("policies").Index(i)
-		v.oneOf(p.Child("type"), string(pol.Type), "Pods", "Percent")
+		enum[autoscalingv2.HPAScalingPolicy](v, p.Child("type"), "type", string(pol.Type))
 		if pol.Value < 1 {
 			v.add(p.Child("value"), "must be at least 1, got %d", pol.Value)
 		}

@@ -119,7 +119,7 @@ func (v *validator) trafficPolicy(tp *TrafficPolicy, path *field.Path) {
 		}
 	}
 	if tp.TLSMode != "" {
-		v.oneOf(path.Child("tlsMode"), tp.TLSMode, "DISABLE", "SIMPLE", "MUTUAL", "ISTIO_MUTUAL")
+		enum[TrafficPolicy](v, path.Child("tlsMode"), "tlsMode", tp.TLSMode)
 	}
 }
 

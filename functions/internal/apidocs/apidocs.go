@@ -1,6 +1,7 @@
-// Package apidocs generates the field reference (docs/reference.md) from the
-// Go types of the API and their doc comments, and the table of rendered
-// kinds from manifests.Kinds, so the docs cannot drift from either.
+// Package apidocs generates the field reference (docs/reference.md) and the
+// JSON Schemas (schema/*.schema.json) from the Go types of the API and their
+// doc comments, and the table of rendered kinds from manifests.Kinds, so the
+// docs cannot drift from either.
 package apidocs
 
 import (
@@ -46,7 +47,8 @@ func Generate(dir string, files ...string) (string, error) {
 	}
 	var b strings.Builder
 	b.WriteString("# Field reference: slipway.dev/v1alpha1\n\n")
-	b.WriteString("Generated from the Go types in functions/api/v1alpha1 by `make docs`; a test fails when it is out of date.\n\n")
+	b.WriteString("Generated from the Go types in functions/api/v1alpha1 by `make docs`; a test fails when it is out of date.\n")
+	b.WriteString("The same types give the JSON Schemas [schema/app.schema.json](../schema/app.schema.json) and [schema/platform.schema.json](../schema/platform.schema.json), for editors and other validators (`slipway schema app|platform` prints them).\n\n")
 	writeKinds(&b)
 	for _, ts := range types {
 		fmt.Fprintf(&b, "## %s\n\n%s\n", ts.Name.Name, paragraph(docs[ts]))

@@ -1,9 +1,12 @@
 package apidocs
 
 import (
+	"os/exec"
+	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/slipway-dev/slipway/functions/api/v1alpha1"
 	"github.com/slipway-dev/slipway/functions/internal/golden"
 )
 
@@ -34,4 +37,42 @@ func TestSplitDoc(t *testing.T) {
 			t.Errorf("splitDoc(%q) = %q, %q, %q; want %q, %q, %q", tc.doc, desc, def, example, tc.desc, tc.def, tc.example)
 		}
 	}
+}
+
+// TestSchemaUpToDate fails when schema/app.schema.json or
+// schema/platform.schema.json does not match the Go types; `make docs`
+// (go test -update) rewrites them.
+func TestSchemaUpToDate(t *testing.T) {
+	docs := readDocs(t)
+	for _, kind := range []reflect.Type{reflect.TypeFor[v1alpha1.App](), reflect.TypeFor[v1alpha1.Platform]()} {
+		got, err := Schema(kind, docs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		golden.Compare(t, "../../../schema/"+strings.ToLower(kind.Name())+".schema.json", got)
+	}
+	if err := CheckEnums(docs); err != nil {
+		t.Error(err)
+	}
+}
+
+// readDocs reads the doc comments of the packages whose types the App and
+// the Platform hold, from their source in the module cache.
+func readDocs(t *testing.T) Docs {
+	t.Helper()
+	out, err := exec.Command("go", "list", "-f", "{{.ImportPath}} {{.Dir}}",
+		apiPackage, "k8s.io/api/core/v1", "k8s.io/apimachinery/pkg/apis/meta/v1").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	packages := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		pkg, dir, _ := strings.Cut(line, " ")
+		packages[pkg] = dir
+	}
+	docs, err := ReadDocs(packages)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return docs
 }
