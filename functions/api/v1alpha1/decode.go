@@ -126,7 +126,7 @@ func resolveApp(doc map[string]any, platform *Platform, opts Options) (*App, []F
 		}
 	}
 	setDefaults(&app)
-	if errs := validateApp(&app, platform); len(errs) > 0 {
+	if errs := append(validateApp(&app, platform), checkPolicy(&app, platform)...); len(errs) > 0 {
 		return nil, errs, true
 	}
 	return &app, nil, true

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
@@ -233,6 +234,27 @@ func validatePlatform(p *Platform) []FieldError {
 	}
 	if g := p.Spec.Gateway; g != nil && g.TLS != nil {
 		v.add(spec.Child("gateway", "tls"), "TLS certificates are per App: set it in the App's routing.gateway")
+	}
+	if pol := p.Spec.Policy; pol != nil {
+		pp := spec.Child("policy")
+		for i, prefix := range pol.AllowedRegistries {
+			if prefix == "" {
+				v.add(pp.Child("allowedRegistries").Index(i), "required: a registry prefix such as registry.example.com/")
+			}
+		}
+		for i, s := range pol.AllowRelaxing {
+			enum[Policy](&v, pp.Child("allowRelaxing").Index(i), "allowRelaxing", s)
+		}
+		if b := pol.Replicas; b != nil {
+			v.nonNegative(b.Min, pp.Child("replicas", "min"))
+			if b.Min != nil && b.Max != nil && *b.Max < *b.Min {
+				v.add(pp.Child("replicas", "max"), "must be at least min (%d), got %d", *b.Min, *b.Max)
+			}
+		}
+		v.resources(&corev1.ResourceRequirements{Limits: pol.MaxResources}, pp.Child("maxResources"))
+		for i, k := range pol.RequiredLabels {
+			v.messages(pp.Child("requiredLabels").Index(i), k, validation.IsQualifiedName(k))
+		}
 	}
 	if m := p.Spec.SLOMetrics; m != nil {
 		mp := spec.Child("sloMetrics")

@@ -3,6 +3,7 @@ package v1alpha1
 import (
 	"encoding/json"
 
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
@@ -63,6 +64,10 @@ type PlatformSpec struct {
 	// APIVersions of the custom resources rendered, for clusters that serve
 	// older CRD versions.
 	APIVersions *APIVersions `json:"apiVersions,omitempty"`
+	// Policy is what every App must meet, after its defaults: a violation
+	// is an error naming the App's field and the Platform's rule.
+	// Example: {allowedRegistries: [registry.acme.example/], require: {requests: true, memoryLimit: true, readinessProbe: true}, replicas: {min: 2}}
+	Policy *Policy `json:"policy,omitempty"`
 	// SLOMetrics names the request metrics the Apps' SLOs are measured on,
 	// and where Prometheus answers the canary analysis.
 	// Default: Istio's standard metrics (see SLOMetrics)
@@ -135,4 +140,52 @@ type SLOMetrics struct {
 	// PrometheusAddress is where the canary analysis queries Prometheus.
 	// Default: http://prometheus-operated.monitoring.svc:9090
 	PrometheusAddress string `json:"prometheusAddress,omitempty"`
+}
+
+// Policy is the rules every App of the Platform must meet.
+type Policy struct {
+	// AllowedRegistries are the prefixes an image (of the App, its canary,
+	// containers, workers and jobs) must start with.
+	// Example: [registry.acme.example/, public.ecr.aws/acme/]
+	AllowedRegistries []string `json:"allowedRegistries,omitempty"`
+	// Require lists what every App must set (itself or through the
+	// Platform's defaults).
+	Require *PolicyRequire `json:"require,omitempty"`
+	// Replicas bounds the replicas (or the autoscaling range) of the
+	// serving pods.
+	Replicas *Bounds `json:"replicas,omitempty"`
+	// MaxResources bounds every container's requests and limits.
+	// Example: {cpu: "4", memory: 8Gi}
+	MaxResources corev1.ResourceList `json:"maxResources,omitempty"`
+	// AllowRelaxing lists the secure defaults an App may relax. The
+	// restricted Pod Security Standard's (runAsNonRoot, runAsRoot: a UID of
+	// 0, allowPrivilegeEscalation, seccompProfile, capabilities beyond
+	// NET_BIND_SERVICE) are refused unless listed; readOnlyRootFilesystem,
+	// slipway's own beyond the standard, is allowed unless the list is set
+	// without it.
+	// Example: [readOnlyRootFilesystem]
+	AllowRelaxing []string `json:"allowRelaxing,omitempty"`
+	// RequiredLabels are labels every App must carry.
+	// Example: [team, cost-center]
+	RequiredLabels []string `json:"requiredLabels,omitempty"`
+}
+
+// PolicyRequire lists settings every App must have.
+type PolicyRequire struct {
+	// Requests: cpu and memory requests on every container. Default: false
+	Requests bool `json:"requests,omitempty"`
+	// MemoryLimit: a memory limit on every container. Default: false
+	MemoryLimit bool `json:"memoryLimit,omitempty"`
+	// ReadinessProbe of the serving container. Default: false
+	ReadinessProbe bool `json:"readinessProbe,omitempty"`
+	// LivenessProbe of the serving container. Default: false
+	LivenessProbe bool `json:"livenessProbe,omitempty"`
+}
+
+// Bounds are a minimum and a maximum; either may be unset.
+type Bounds struct {
+	// Min, at least.
+	Min *int32 `json:"min,omitempty"`
+	// Max, at most.
+	Max *int32 `json:"max,omitempty"`
 }
