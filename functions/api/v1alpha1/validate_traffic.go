@@ -254,7 +254,7 @@ func (v *validator) slo(s *AppSpec, namespace string, platform *Platform, path *
 	}
 	objective := func(o *Objective, p *field.Path) {
 		if o.Objective <= 0 || o.Objective >= 100 {
-			v.add(p.Child("objective"), "must be a percentage above 0 and below 100, such as 99.9, got %v", o.Objective)
+			v.add(p.Child("objective"), "%v is not a percentage above 0 and below 100 (such as 99.9)", o.Objective)
 		}
 		if !sloWindow.MatchString(o.Window) {
 			v.add(p.Child("window"), "%q must be a number of days, such as 30d (at most 99d)", o.Window)
