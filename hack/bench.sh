@@ -9,6 +9,9 @@
 #   kust-exec our function as a kustomize exec generator (1 App) and exec
 #             transformer (N Apps)
 #   kpt-exec  `kpt fn eval --exec` of our function over N Apps
+#   check     bin/slipway check of a generated monorepo: 5,000 Apps in 1,000
+#             directories (target: under 5 s and 500 MB); ONLY=check runs
+#             this row alone
 # Each timing is the median of RUNS runs (default 5) with its spread
 # (min-max); kustomize at N=1000 runs once, bounded by KUSTOMIZE_TIMEOUT
 # seconds (default 60, to keep the run within about 3 minutes): it is slow
@@ -24,9 +27,16 @@ SIZES=(1 100 1000)
 render=$root/bin/slipway-render
 kustomize=$root/bin/tools/kustomize
 
-hack/install-tools.sh kustomize time
-[[ -x $render ]] || { echo "bench: $render is missing: run make bench" >&2; exit 1; }
-command -v kpt >/dev/null || { echo "bench: kpt is not on PATH" >&2; exit 1; }
+slipway=$root/bin/slipway
+
+if [[ ${ONLY:-} == check ]]; then
+  hack/install-tools.sh time
+else
+  hack/install-tools.sh kustomize time
+fi
+[[ -x $slipway ]] || { echo "bench: $slipway is missing: run make build" >&2; exit 1; }
+[[ ${ONLY:-} == check ]] || [[ -x $render ]] || { echo "bench: $render is missing: run make bench" >&2; exit 1; }
+[[ ${ONLY:-} == check ]] || command -v kpt >/dev/null || { echo "bench: kpt is not on PATH" >&2; exit 1; }
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -57,6 +67,24 @@ measure() {
     m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
     printf "%.1f %.1f %.1f %d\n", m / 1000, v[1] / 1000, v[NR] / 1000, peak}' >"$work/res.$name"
 }
+
+# check_row times slipway check on a monorepo of 5,000 Apps in 1,000
+# directories, one file per App.
+check_row() {
+  "$work/appgen" -n 5000 -dirs 1000 -tree "$work/monorepo"
+  echo "bench: timing slipway check, 5000 Apps in 1000 directories" >&2
+  measure check "$RUNS" "$slipway" check "$work/monorepo"
+}
+
+if [[ ${ONLY:-} == check ]]; then
+  check_row
+  echo
+  echo "slipway check benchmark: $(nproc) cores, $(go env GOOS)/$(go env GOARCH), runs=$RUNS, $(date -u +%Y-%m-%d)"
+  printf '%-44s %12s %20s %10s\n' "command" "median ms" "min-max ms" "peak MB"
+  read -r med lo hi peak <"$work/res.check"
+  printf '%-44s %12s %20s %10.1f\n' "slipway check, 5000 Apps in 1000 dirs" "$med" "$lo-$hi" "$(echo "$peak / 1024" | bc -l)"
+  exit 0
+fi
 
 for n in "${SIZES[@]}"; do
   "$work/appgen" -n "$n" >"$work/in$n.yaml"
@@ -116,6 +144,7 @@ for n in "${SIZES[@]}"; do
     measure "kpt$n" "$RUNS" kpt fn eval "$work/kpt$n" --exec "$render" --output stdout
   fi
 done
+check_row
 measure kgen "$RUNS" "$kustomize" build --enable-alpha-plugins --enable-exec "$work/kgen"
 # An exec generator that kustomize silently dropped would be fast and empty.
 "$kustomize" build --enable-alpha-plugins --enable-exec "$work/kgen" | grep -q '^kind: Deployment' ||
@@ -141,6 +170,7 @@ for n in "${SIZES[@]}"; do
   [[ $n != 1000 ]] && row "kpt fn eval --exec (ours), N=$n" "kpt$n"
 done
 row "kustomize exec generator (ours), 1 App" kgen
+row "slipway check, 5000 Apps in 1000 dirs" check
 
 echo
 awk -v o1="$(med ours1)" -v o100="$(med ours100)" -v o1000="$(med ours1000)" \

@@ -3,13 +3,16 @@
 // instead reads a rendering (a ResourceList) on stdin and writes the objects
 // the rendering created as a plain YAML stream: the "already expanded"
 // manifests that a team without slipway would keep. With -stream it writes
-// the Apps as a plain YAML stream (a kustomize or kpt package's file).
+// the Apps as a plain YAML stream (a kustomize or kpt package's file). With
+// -tree DIR it writes them as a monorepo, one file per App spread over
+// -dirs directories, the input of slipway check.
 package main
 
 import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -23,9 +26,13 @@ func main() {
 	seed := flag.Uint64("seed", 42, "seed of the generator")
 	rendered := flag.Bool("rendered", false, "read a rendering on stdin and write the rendered objects as a YAML stream")
 	stream := flag.Bool("stream", false, "write the Apps as a plain YAML stream, not a ResourceList")
+	tree := flag.String("tree", "", "write the Apps as files under this directory")
+	dirs := flag.Int("dirs", 1, "with -tree, the number of directories")
 	flag.Parse()
 	var err error
 	switch {
+	case *tree != "":
+		err = writeTree(*tree, *seed, *n, *dirs)
 	case *rendered:
 		err = writeRendered()
 	case *stream:
@@ -57,4 +64,22 @@ func writeRendered() error {
 		}
 	}
 	return kio.ByteWriter{Writer: os.Stdout}.Write(out)
+}
+
+// writeTree writes App i as DIR/team-<i mod dirs>/<name>.yaml.
+func writeTree(root string, seed uint64, n, dirs int) error {
+	nodes, err := appgen.Nodes(seed, n)
+	if err != nil {
+		return err
+	}
+	for i, node := range nodes {
+		dir := filepath.Join(root, fmt.Sprintf("team-%04d", i%max(dirs, 1)))
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(dir, node.GetName()+".yaml"), []byte(node.MustString()), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
 }
