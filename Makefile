@@ -9,9 +9,12 @@ FUNCTIONS := render eject argocd-cmp
 VERSION ?= dev
 IMAGE_REPO ?= localhost/slipway
 TOOLS_BIN := $(CURDIR)/bin/tools
-# A test-only module of its own: the API server's validation (k8s.io/kubernetes)
-# stays out of the function binaries' go.mod. `go test ./...` at the root skips it.
+# Test-only modules of their own, kept out of the function binaries' go.mod:
+# the API server's validation (k8s.io/kubernetes), and Prometheus' rule-file
+# checks and rule evaluation (github.com/prometheus/prometheus).
+# `go test ./...` at the root skips them.
 APISERVER_MODULE := functions/internal/apiserver
+PROMRULES_MODULE := functions/internal/promrules
 GO_BUILD := CGO_ENABLED=0 go build -trimpath -ldflags="-s -w -X github.com/slipway-dev/slipway/functions/version.Version=$(VERSION)"
 
 .PHONY: help
@@ -24,10 +27,11 @@ build: ## Build the slipway command and the function binaries into bin/.
 	@for fn in $(FUNCTIONS); do $(GO_BUILD) -o bin/slipway-$$fn ./functions/$$fn; done
 
 .PHONY: test
-test: ## Run the unit, golden and eject tests (the eject tests run the pinned kustomize), and the API server's checks of every rendering.
+test: ## Run the unit, golden and eject tests (the eject tests run the pinned kustomize), the API server's checks of every rendering, and Prometheus' checks and evaluation of the rendered rules.
 	hack/install-tools.sh kustomize
 	go test ./...
 	cd $(APISERVER_MODULE) && go test ./...
+	cd $(PROMRULES_MODULE) && go test ./...
 
 .PHONY: race
 race: ## Run the tests of the packages that render and write on every CPU under the race detector.
@@ -46,6 +50,7 @@ lint: ## Check formatting and vet.
 	@test -z "$$(gofmt -l functions hack schema)" || { gofmt -l functions hack schema; echo "gofmt needed"; exit 1; }
 	go vet ./...
 	cd $(APISERVER_MODULE) && go vet ./...
+	cd $(PROMRULES_MODULE) && go vet ./...
 
 .PHONY: tools
 tools: ## Install the pinned tools the end-to-end tests run (kustomize, kube-score, podman).

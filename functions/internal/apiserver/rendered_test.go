@@ -1,18 +1,14 @@
 package apiserver
 
 import (
-	"github.com/slipway-dev/slipway/functions/manifests"
-
 	"fmt"
-	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 
 	"github.com/slipway-dev/slipway/functions/internal/oracle"
+	"github.com/slipway-dev/slipway/functions/manifests"
 )
 
 // root is the repository, from this package's directory.
@@ -30,51 +26,16 @@ type knownRefusal struct {
 // an entry goes here only with the issue that fixes the renderer.
 var knownRefusals = []knownRefusal{}
 
-// renderedFiles returns the checked-in files that hold objects slipway
-// rendered, relative to the repository: the golden cases' expected files,
-// the eject golden trees and the examples' renderings.
-func renderedFiles(t *testing.T) []string {
-	t.Helper()
-	var files []string
-	for _, dir := range []string{"testdata/render", "testdata/eject", "examples"} {
-		err := filepath.WalkDir(filepath.Join(root, dir), func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
-				return err
-			}
-			rel, err := filepath.Rel(root, p)
-			if err != nil {
-				return err
-			}
-			rel = filepath.ToSlash(rel)
-			base, parent := path.Base(rel), path.Base(path.Dir(rel))
-			if !strings.HasSuffix(base, ".yaml") {
-				return nil
-			}
-			switch {
-			case strings.HasPrefix(rel, "testdata/render/") && strings.HasPrefix(base, "expected"),
-				strings.HasPrefix(rel, "testdata/eject/"),
-				strings.HasSuffix(base, ".expected.yaml"),
-				parent == "rendered",
-				strings.HasPrefix(rel, "examples/kpt/") && strings.HasSuffix(base, ".generated.yaml"):
-				files = append(files, rel)
-			}
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	sort.Strings(files)
-	return files
-}
-
 // TestRenderedObjectsAccepted runs every object slipway rendered in a
 // checked-in file (labelled app.kubernetes.io/managed-by: slipway) through
 // the API server's create path: decoding, defaults and validation for
 // built-in kinds, the published CRD with its CEL rules for custom
 // resources. Each refusal fails the test, unless it is a known refusal.
 func TestRenderedObjectsAccepted(t *testing.T) {
-	files := renderedFiles(t)
+	files, err := oracle.RenderedFiles(root)
+	if err != nil {
+		t.Fatal(err)
+	}
 	kinds := map[string]int{}
 	sources := map[string]int{} // objects by the first two directories of their file
 	objects := 0

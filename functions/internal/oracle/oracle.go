@@ -11,9 +11,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
+	"path"
+	"path/filepath"
 	"slices"
+	"sort"
 	"strings"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -93,4 +97,41 @@ func ReadObjects(data []byte) ([]*Object, error) {
 		obj.APIVersion, obj.Kind, obj.Name, obj.Labels = meta.APIVersion, meta.Kind, meta.Metadata.Name, meta.Metadata.Labels
 		objects = append(objects, obj)
 	}
+}
+
+// RenderedFiles returns the checked-in files that hold objects slipway
+// rendered, relative to the repository root: the golden cases' expected
+// files, the eject golden trees and the examples' renderings.
+func RenderedFiles(root string) ([]string, error) {
+	var files []string
+	for _, dir := range []string{"testdata/render", "testdata/eject", "examples"} {
+		err := filepath.WalkDir(filepath.Join(root, dir), func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			rel, err := filepath.Rel(root, p)
+			if err != nil {
+				return err
+			}
+			rel = filepath.ToSlash(rel)
+			base, parent := path.Base(rel), path.Base(path.Dir(rel))
+			if !strings.HasSuffix(base, ".yaml") {
+				return nil
+			}
+			switch {
+			case strings.HasPrefix(rel, "testdata/render/") && strings.HasPrefix(base, "expected"),
+				strings.HasPrefix(rel, "testdata/eject/"),
+				strings.HasSuffix(base, ".expected.yaml"),
+				parent == "rendered",
+				strings.HasPrefix(rel, "examples/kpt/") && strings.HasSuffix(base, ".generated.yaml"):
+				files = append(files, rel)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	sort.Strings(files)
+	return files, nil
 }
