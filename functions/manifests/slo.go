@@ -93,9 +93,12 @@ func (r *renderer) objectives() []objective {
 	all, canary := expand(m.Selector), expand(m.CanarySelector)
 	var out []objective
 	if a := slo.Availability; a != nil {
+		// No failed request yet is no error series at all: the errors are 0
+		// then (or vector(0)), not an empty result, which an analysis
+		// could not evaluate.
 		errorRatio := func(selector string) func(string) string {
 			return func(w string) string {
-				return fmt.Sprintf("sum(rate(%s{%s,%s}[%s])) / sum(rate(%s{%s}[%s]))", m.Requests, selector, m.Errors, w, m.Requests, selector, w)
+				return fmt.Sprintf("(sum(rate(%s{%s,%s}[%s])) or vector(0)) / sum(rate(%s{%s}[%s]))", m.Requests, selector, m.Errors, w, m.Requests, selector, w)
 			}
 		}
 		out = append(out, objective{
@@ -108,8 +111,8 @@ func (r *renderer) objectives() []objective {
 		le, _ := m.Bucket(d)
 		slowRatio := func(selector string) func(string) string {
 			return func(w string) string {
-				return fmt.Sprintf(`1 - sum(rate(%s_bucket{%s,le="%s"}[%s])) / sum(rate(%s_count{%s}[%s]))`,
-					m.Duration, selector, strconv.FormatFloat(le, 'f', -1, 64), w, m.Duration, selector, w)
+				return fmt.Sprintf(`1 - sum(rate(%s_bucket{%s,%s}[%s])) / sum(rate(%s_count{%s}[%s]))`,
+					m.Duration, selector, leMatcher(le), w, m.Duration, selector, w)
 			}
 		}
 		out = append(out, objective{
@@ -118,6 +121,17 @@ func (r *renderer) objectives() []objective {
 		})
 	}
 	return out
+}
+
+// leMatcher selects a histogram bucket by its bound, as an exporter writes
+// it ("250") and as Prometheus 3 stores it ("250.0": it normalises the le
+// label of classic histograms on ingestion).
+func leMatcher(le float64) string {
+	s := strconv.FormatFloat(le, 'f', -1, 64)
+	if strings.Contains(s, ".") {
+		return fmt.Sprintf(`le="%s"`, s)
+	}
+	return fmt.Sprintf(`le=~"%s(\\.0)?"`, s)
 }
 
 // budget is the share of requests an objective in percent lets fail.
@@ -143,7 +157,7 @@ func (r *renderer) prometheusRule() []any {
 		}
 		for _, b := range burnRates {
 			threshold := formatFloat(b.factor * o.budget)
-			series := func(w string) string { return fmt.Sprintf(`%s%s{%s="%s"}`, sloRecordPrefix, w, labelSLO, o.name) }
+			series := func(w string) string { return r.recorded(o, w) }
 			alerting.Rules = append(alerting.Rules, Rule{
 				Alert:  alertName(o.name) + b.name,
 				Expr:   fmt.Sprintf("%s > %s and %s > %s", series(b.long), threshold, series(b.short), threshold),
@@ -168,6 +182,13 @@ func (r *renderer) prometheusRule() []any {
 		ObjectMeta: meta,
 		Spec:       PrometheusRuleSpec{Groups: []RuleGroup{recording, alerting}},
 	}}
+}
+
+// recorded selects an objective's recorded share of bad requests over a
+// window: by its objective and its namespace, which Apps of one name in two
+// namespaces do not share.
+func (r *renderer) recorded(o objective, window string) string {
+	return fmt.Sprintf(`%s%s{%s="%s",namespace="%s"}`, sloRecordPrefix, window, labelSLO, o.name, r.app.Namespace)
 }
 
 // alertName makes "shop-availability" "ShopAvailability".
@@ -201,7 +222,7 @@ func (r *renderer) dashboard() *corev1.ConfigMap {
 	var panels []map[string]any
 	y := 0
 	for _, o := range objectives {
-		series := func(w string) string { return fmt.Sprintf(`%s%s{%s="%s"}`, sloRecordPrefix, w, labelSLO, o.name) }
+		series := func(w string) string { return r.recorded(o, w) }
 		target := func(expr, legend string) map[string]any {
 			return map[string]any{"expr": expr, "legendFormat": legend, "refId": legend}
 		}

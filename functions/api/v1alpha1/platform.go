@@ -263,6 +263,11 @@ func validatePlatform(p *Platform) []FieldError {
 				v.add(mp.Child(name.field), "%q is not a Prometheus metric name", name.value)
 			}
 		}
+		for _, sel := range []struct{ field, value string }{{"selector", m.Selector}, {"canarySelector", m.CanarySelector}, {"errors", m.Errors}} {
+			if sel.value != "" && !labelMatchers.MatchString(sel.value) {
+				v.add(mp.Child(sel.field), "%q is not a list of Prometheus label matchers, such as reporter=\"destination\",destination_app=\"$(app)\"", sel.value)
+			}
+		}
 		if m.DurationUnit != "" {
 			enum[SLOMetrics](&v, mp.Child("durationUnit"), "durationUnit", m.DurationUnit)
 		}
@@ -349,6 +354,12 @@ func (m SLOMetrics) BucketList() string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+// labelMatchers is the form of a comma-separated list of PromQL label
+// matchers (name, operator, double-quoted value).
+var labelMatchers = regexp.MustCompile(`^\s*` + matcher + `(\s*,\s*` + matcher + `)*\s*$`)
+
+const matcher = `[a-zA-Z_][a-zA-Z0-9_]*\s*(=|!=|=~|!~)\s*"([^"\\]|\\.)*"`
 
 // metricName is the form of a Prometheus metric name.
 var metricName = regexp.MustCompile(`^[a-zA-Z_:][a-zA-Z0-9_:]*$`)

@@ -232,6 +232,10 @@ func (v *validator) allowFrom(s *AppSpec, path *field.Path) {
 	}
 }
 
+// minObjective is the lowest objective whose fast burn rate (14.4 times
+// the budget) is a share of requests that can be exceeded.
+const minObjective = 100 * (1 - 1/14.4)
+
 // sloWindow is a window of days, as SLOs are set over.
 var sloWindow = regexp.MustCompile(`^[1-9][0-9]?d$`)
 
@@ -253,8 +257,11 @@ func (v *validator) slo(s *AppSpec, namespace string, platform *Platform, path *
 		v.add(path, "needs the App's namespace (metadata.namespace, the Platform's, or the client's): its requests are selected by it")
 	}
 	objective := func(o *Objective, p *field.Path) {
-		if o.Objective <= 0 || o.Objective >= 100 {
+		switch {
+		case o.Objective <= 0 || o.Objective >= 100:
 			v.add(p.Child("objective"), "%v is not a percentage above 0 and below 100 (such as 99.9)", o.Objective)
+		case o.Objective < minObjective:
+			v.add(p.Child("objective"), "%v leaves a budget of more than 1/14.4 of the requests: the fast burn alert (14.4 times the budget) could never fire; set at least %.2f", o.Objective, minObjective)
 		}
 		if !sloWindow.MatchString(o.Window) {
 			v.add(p.Child("window"), "%q must be a number of days, such as 30d (at most 99d)", o.Window)

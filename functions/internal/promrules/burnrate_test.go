@@ -14,29 +14,7 @@ import (
 // slipway renders, by test name, each with the problem. The test logs
 // what they find without failing; a check that passes fails the test, so
 // that the fix removes its entry.
-var knownProblems = map[string]string{
-	"TestBurnRateAlerts/20%_slow,_Prometheus_3_ingestion":                leNormalised,
-	"TestCanaryQueries/podinfo_canary,_20%_slow,_Prometheus_3_ingestion": leNormalised,
-	"TestAlertsOfTwoNamespaces/other_burns":                              sloNotNamespaced,
-	"TestAlertsOfTwoNamespaces/both_burn":                                sloNotNamespaced,
-	"TestCanaryQueries/checkout_canary,_no_error_yet":                    noErrorSeries,
-}
-
-// The known problems.
-const (
-	leNormalised = `the latency queries select the bucket le="250" (le="500"), as Envoy ` +
-		`writes it, but Prometheus 3 normalises the le label of classic histograms on ingestion ` +
-		`and stores le="250.0": the latency ratios are empty, so the latency alerts never fire ` +
-		`and the canary's latency query has no value`
-	sloNotNamespaced = `the alerts select the recorded ratios by slo="<app>-<objective>" alone, ` +
-		`which Apps of the same name in two namespaces share: one namespace's burn fires the ` +
-		`other's alert (its namespace label overwritten), and when both burn, both alerts fail ` +
-		`to evaluate (the same labels twice)`
-	noErrorSeries = `a canary that has not failed a request yet has no series of a 5xx response ` +
-		`code, so the error ratio is empty rather than 0: Argo Rollouts' result[0] cannot be ` +
-		`evaluated (a measurement error; the analysis errors after consecutive ones) and Flagger ` +
-		`halts on "no values found"`
-)
+var knownProblems = map[string]string{}
 
 // checker gathers a check's failures, and reports them unless the check
 // is a known problem.
