@@ -11,6 +11,8 @@
 #   - the slipway command: slipway render of every example, on the host and
 #     in its image; exit codes; every binary answers --help without waiting
 #   - eject: kpt fn eval (exec, image) and the CLI, each overlay built by kustomize
+#   - examples/rails (workers, jobs, volumes): the Argo CD plugin (base and
+#     prod, host and image), kustomize's exec generator, kpt fn render
 # Each output is compared with the file checked in beside its example, and the
 # outputs of all paths with each other as normalised objects: the same App
 # gives the same objects everywhere.
@@ -535,6 +537,76 @@ if [[ $kpt == yes ]]; then
   fi
 else
   skip "eject through kpt" "$kpt"
+fi
+
+# --- examples/rails ----------------------------------------------------------
+# A Rails service (web, worker, a PreSync migration, a cron job, secret and
+# emptyDir volumes, downward env, a prod environment) through every client:
+# the Argo CD plugin renders the base and prod, kustomize's exec generator
+# the base, and kpt fn render the prod package (its Kptfile sets the
+# environment). The App is in three files, one per client: their specs must
+# be the same, so that comparing the outputs compares the clients.
+rails=examples/rails
+for f in kustomize/admin.yaml kpt/admin.yaml; do
+  if ! diff -u <(sed -n '/^spec:/,$p' "$rails/admin.yaml") <(sed -n '/^spec:/,$p' "$rails/$f") >"$work/diff"; then
+    head -40 "$work/diff" >&2
+    fail "rails: $rails/$f and $rails/admin.yaml hold different specs"
+  fi
+done
+ok "rails: admin.yaml, kustomize/admin.yaml and kpt/admin.yaml hold the same spec"
+
+rails_env=(ARGOCD_APP_NAME=admin ARGOCD_APP_NAMESPACE=backend "ARGOCD_APP_SOURCE_PATH=$rails")
+cmp_host "$rails" "$work/rails-cmp.yaml" "${rails_env[@]}"
+((rc == 0)) || fail "rails: CMP generate exited $rc: $(cat "$work/rails-cmp.yaml.err")"
+clean "rails: CMP generate" "$work/rails-cmp.yaml"
+golden "rails: CMP generate" "$work/rails-cmp.yaml" "$rails/rendered/base.yaml"
+cmp_host "$rails" "$work/rails-cmp-prod.yaml" "${rails_env[@]}" 'ARGOCD_APP_PARAMETERS=[{"name":"environment","string":"prod"}]' PARAM_ENVIRONMENT=prod
+((rc == 0)) || fail "rails: CMP generate with environment=prod exited $rc: $(cat "$work/rails-cmp-prod.yaml.err")"
+clean "rails: CMP generate, environment prod" "$work/rails-cmp-prod.yaml"
+golden "rails: CMP generate, environment prod" "$work/rails-cmp-prod.yaml" "$rails/rendered/prod.yaml"
+ok "rails: CMP generate in a copy of $rails: rendered/base.yaml, and rendered/prod.yaml with the parameter environment=prod"
+if [[ $containers == yes ]]; then
+  cmp_image "$rails" "$work/rails-cmp-image.yaml" "${rails_env[@]}" ARGOCD_ENV_ENVIRONMENT=prod
+  ((rc == 0)) || fail "rails: CMP generate in the sidecar image exited $rc: $(cat "$work/rails-cmp-image.yaml.err")"
+  golden "rails: CMP generate in the sidecar image, environment prod" "$work/rails-cmp-image.yaml" "$rails/rendered/prod.yaml"
+  ok "rails: CMP generate in $IMAGE_REPO/argocd-cmp:$VERSION as user 999, ARGOCD_ENV_ENVIRONMENT=prod: rendered/prod.yaml"
+else
+  skip "rails: CMP generate in the sidecar image" "$containers"
+fi
+for case in "$rails yes" "$rails/kustomize no"; do
+  read -r dir want <<<"$case"
+  copy=$(appcopy "$dir")
+  found=$(cd "$copy" && env -i "${sidecar_env[@]}" "${cmp_env[@]}" "$root/bin/slipway-argocd-cmp" "${discover_cmd[@]:1}") ||
+    fail "CMP discover failed in $dir"
+  got=no
+  [[ -z $found ]] || got=yes
+  [[ $got == "$want" ]] || fail "CMP discover in $dir: matched=$got, want $want (output: $found)"
+done
+ok "rails: CMP discover matches $rails (admin.yaml), not its kustomization"
+
+"${K[@]}" "$rails/kustomize" >"$work/rails-kustomize.yaml"
+clean "rails: kustomize exec" "$work/rails-kustomize.yaml"
+golden "rails: kustomize exec" "$work/rails-kustomize.yaml" "$rails/rendered/base.kustomize.yaml"
+same "rails: kustomize exec and CMP" "$work/rails-kustomize.yaml" "$work/rails-cmp.yaml"
+ok "rails: kustomize build --enable-alpha-plugins --enable-exec $rails/kustomize: rendered/base.kustomize.yaml, the CMP's objects"
+
+if [[ $kpt == yes ]]; then
+  p=$work/rails-kpt
+  rm -rf "$p" && cp -r "$rails/kpt" "$p" && rm -f "$p"/*.generated.yaml
+  (cd "$work" && kpt fn render --allow-exec "$p" >"$work/kpt.log" 2>&1) || { cat "$work/kpt.log" >&2; fail "rails: kpt fn render (exec)"; }
+  clean "rails: kpt fn render" "$p/admin.generated.yaml"
+  golden "rails: kpt fn render (exec)" "$p/admin.generated.yaml" "$rails/kpt/admin.generated.yaml"
+  samedir "rails: kpt fn render changed files other than admin.generated.yaml" "$rails/kpt" "$p"
+  cmp -s "$p/admin.generated.yaml" "$rails/rendered/prod.yaml" || {
+    diff -u "$rails/rendered/prod.yaml" "$p/admin.generated.yaml" | head -60 >&2
+    fail "rails: kpt's prod package and the CMP's prod rendering differ"
+  }
+  cp -r "$p" "$work/rails-kpt-1"
+  kpt fn render --allow-exec "$p" >"$work/kpt.log" 2>&1 || { cat "$work/kpt.log" >&2; fail "rails: kpt fn render, second run"; }
+  samedir "rails: kpt fn render is not idempotent: a second render changed the package" "$work/rails-kpt-1" "$p"
+  ok "rails: kpt fn render --allow-exec $rails/kpt (Kptfile: environment prod): admin.generated.yaml, the bytes of rendered/prod.yaml; a second render changes nothing"
+else
+  skip "rails: kpt fn render" "$kpt"
 fi
 
 # --- every path, the same objects --------------------------------------------

@@ -18,7 +18,7 @@ import (
 // every YAML file of the example is input, and each environment renders to
 // rendered/<environment>.yaml, the base to rendered/base.yaml.
 func TestExamples(t *testing.T) {
-	for _, dir := range []string{"../../examples/quickstart", "../../examples/platform-team"} {
+	for _, dir := range []string{"../../examples/quickstart", "../../examples/platform-team", "../../examples/rails"} {
 		t.Run(filepath.Base(dir), func(t *testing.T) {
 			items := readDir(t, dir)
 			for _, env := range append([]string{""}, Environments(t, items)...) {

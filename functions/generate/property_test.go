@@ -100,8 +100,12 @@ type appInfo struct {
 }
 
 // TestEveryObjectIsLabelled: every rendered object has a name, the App's
-// namespace when it has one, and the app labels.
+// namespace when it has one, and the app labels: app.kubernetes.io/name
+// names the App, and app is the App's name, or "<app>-<process>" on the
+// objects of a worker or a job, whose app.kubernetes.io/component is the
+// process.
 func TestEveryObjectIsLabelled(t *testing.T) {
+	processes := 0
 	for seed := range uint64(propertySeeds) {
 		apps := appsOf(t, generated(t, seed))
 		for _, obj := range renderSeed(t, seed) {
@@ -113,15 +117,19 @@ func TestEveryObjectIsLabelled(t *testing.T) {
 				t.Errorf("%s: no name", id)
 			}
 			labels := obj.GetLabels()
-			app, ok := apps[labels[manifests.LabelApp]]
+			name := labels[manifests.LabelName]
+			app, ok := apps[name]
 			if !ok {
-				t.Errorf("%s: label %s=%q names no App", id, manifests.LabelApp, labels[manifests.LabelApp])
+				t.Errorf("%s: label %s=%q names no App", id, manifests.LabelName, name)
 				continue
 			}
-			for _, k := range []string{manifests.LabelApp, manifests.LabelName} {
-				if labels[k] != labels[manifests.LabelApp] {
-					t.Errorf("%s: label %s=%q, want %q", id, k, labels[k], labels[manifests.LabelApp])
-				}
+			want := name
+			if process := labels[manifests.LabelComponent]; process != "" {
+				want = name + "-" + process
+				processes++
+			}
+			if labels[manifests.LabelApp] != want {
+				t.Errorf("%s: label %s=%q, want %q", id, manifests.LabelApp, labels[manifests.LabelApp], want)
 			}
 			if labels[manifests.LabelManagedBy] != manifests.ManagedBy {
 				t.Errorf("%s: label %s=%q, want %q", id, manifests.LabelManagedBy, labels[manifests.LabelManagedBy], manifests.ManagedBy)
@@ -130,6 +138,9 @@ func TestEveryObjectIsLabelled(t *testing.T) {
 				t.Errorf("%s: namespace %q, want %q", id, obj.GetNamespace(), app.namespace)
 			}
 		}
+	}
+	if processes == 0 {
+		t.Error("no object of a worker or a job was checked")
 	}
 }
 
@@ -261,4 +272,100 @@ func stringMap(node *yaml.RNode) map[string]string {
 		m[node.YNode().Content[i].Value] = node.YNode().Content[i+1].Value
 	}
 	return m
+}
+
+// TestPodsAreConsistent: in every pod template rendered (serving pods,
+// workers, jobs and cron jobs), container names are unique across init
+// containers, sidecars and containers, every mount names a volume of the pod
+// (or a claim template of the StatefulSet), and every volume is mounted. It
+// also makes sure the generated Apps cover workers, both kinds of job,
+// init containers, native sidecars and claims.
+func TestPodsAreConsistent(t *testing.T) {
+	seen := map[string]int{}
+	for seed := range uint64(propertySeeds) {
+		for _, obj := range renderSeed(t, seed) {
+			seen[obj.GetKind()]++
+			var path []string
+			switch obj.GetKind() {
+			case "Deployment", "StatefulSet", "Rollout", "Job":
+				path = []string{"spec", "template", "spec"}
+			case "CronJob":
+				path = []string{"spec", "jobTemplate", "spec", "template", "spec"}
+			default:
+				continue
+			}
+			id := fmt.Sprintf("seed %d: %s %s", seed, obj.GetKind(), obj.GetName())
+			pod, err := obj.Pipe(yaml.Lookup(path...))
+			if err != nil || pod == nil {
+				t.Fatalf("%s: no pod template", id)
+			}
+			if obj.GetLabels()[manifests.LabelComponent] != "" && obj.GetKind() == "Deployment" {
+				seen["worker"]++
+			}
+			volumes := map[string]bool{}
+			for _, name := range names(t, pod, "volumes") {
+				volumes[name] = false
+			}
+			if claims, _ := obj.Pipe(yaml.Lookup("spec", "volumeClaimTemplates")); claims != nil {
+				for _, c := range claims.Content() {
+					volumes[yaml.NewRNode(c).GetName()] = true // mounted by every pod
+				}
+			}
+			containers := map[string]bool{}
+			for _, list := range []string{"initContainers", "containers"} {
+				field, _ := pod.Pipe(yaml.Lookup(list))
+				if field == nil {
+					continue
+				}
+				for _, c := range field.Content() {
+					container := yaml.NewRNode(c)
+					name := yaml.GetValue(container.Field("name").Value)
+					if containers[name] {
+						t.Errorf("%s: container name %q is used twice in the pod", id, name)
+					}
+					containers[name] = true
+					if list == "initContainers" {
+						if policy := container.Field("restartPolicy"); policy != nil && yaml.GetValue(policy.Value) == "Always" {
+							seen["sidecar"]++
+						} else {
+							seen["init container"]++
+						}
+					}
+					for _, mount := range names(t, container, "volumeMounts") {
+						if _, ok := volumes[mount]; !ok {
+							t.Errorf("%s: container %s mounts %q, which is not a volume of the pod", id, name, mount)
+						}
+						volumes[mount] = true
+					}
+				}
+			}
+			for name, mounted := range volumes {
+				if !mounted {
+					t.Errorf("%s: volume %q is mounted by no container", id, name)
+				}
+			}
+		}
+	}
+	for _, kind := range []string{"worker", "Job", "CronJob", "PersistentVolumeClaim", "init container", "sidecar"} {
+		if seen[kind] == 0 {
+			t.Errorf("the generated Apps rendered no %s", kind)
+		}
+	}
+}
+
+// names returns the names of the items of a list field of node.
+func names(t *testing.T, node *yaml.RNode, field string) []string {
+	t.Helper()
+	list, err := node.Pipe(yaml.Lookup(field))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if list == nil {
+		return nil
+	}
+	var out []string
+	for _, item := range list.Content() {
+		out = append(out, yaml.GetValue(yaml.NewRNode(item).Field("name").Value))
+	}
+	return out
 }

@@ -133,7 +133,63 @@ func App(seed uint64, i int) map[string]any {
 			"topologySpreadConstraints": []any{map[string]any{"maxSkew": 1, "topologyKey": "topology.kubernetes.io/zone", "whenUnsatisfiable": "ScheduleAnyway"}},
 		}
 	}
+	if r.IntN(4) == 0 {
+		processes(r, spec, word, secrets)
+	}
 	return map[string]any{"apiVersion": "slipway.dev/v1alpha1", "kind": "App", "metadata": meta, "spec": spec}
+}
+
+// processes gives the App what a service runs besides its serving process:
+// volumes (scratch space in memory, a file of one of its secrets or a
+// shared ConfigMap, sometimes a claim that many pods can mount), an init
+// container, sometimes a native sidecar, one or two workers, a hook job and
+// a cron job.
+func processes(r *rand.Rand, spec map[string]any, word string, secrets []any) {
+	volumes := []any{map[string]any{"name": "scratch", "mountPath": "/app/tmp", "emptyDir": map[string]any{"medium": "Memory", "sizeLimit": "32Mi"}}}
+	if len(secrets) > 0 {
+		// One key of the App's first Secret (appgen gives each a key-0) as a file.
+		volumes = append(volumes, map[string]any{"name": "credentials", "mountPath": "/app/config/credentials.key", "subPath": "key-0",
+			"secret": map[string]any{"secretName": secrets[0].(map[string]any)["name"]}})
+	} else {
+		volumes = append(volumes, map[string]any{"name": "credentials", "mountPath": "/etc/ssl/company", "configMap": map[string]any{"name": "company-ca"}})
+	}
+	if r.IntN(3) == 0 {
+		// ReadWriteMany: every replica, the canary's pods and the workers may mount it.
+		volumes = append(volumes, map[string]any{"name": "uploads", "mountPath": "/app/uploads",
+			"storage": map[string]any{"size": fmt.Sprintf("%dGi", 1+r.IntN(50)), "storageClassName": "efs", "accessModes": []any{"ReadWriteMany"}}})
+	}
+	spec["volumes"] = volumes
+	spec["initContainers"] = []any{map[string]any{"name": "wait-deps", "command": []any{"bin/wait-for", "--timeout=60s"}, "mounts": []any{"credentials"}}}
+	if r.IntN(2) == 0 {
+		spec["sidecars"] = []any{map[string]any{"name": "proxy", "image": "registry.example.com/infra/proxy:2.14.0", "args": []any{"--port=5432"},
+			"resources": map[string]any{"requests": map[string]any{"cpu": "20m", "memory": "32Mi"}, "limits": map[string]any{"memory": "64Mi"}},
+			"mounts":    []any{"credentials"}}}
+	}
+	var workers []any
+	for _, name := range []string{"consumer", "scheduler"}[:1+r.IntN(2)] {
+		w := map[string]any{"name": name, "command": []any{"bin/" + name}, "env": []any{map[string]any{"name": "QUEUE", "value": word}},
+			"mounts": []any{"scratch", "credentials"}}
+		if r.IntN(3) == 0 {
+			w["autoscaling"] = map[string]any{"minReplicas": 1, "maxReplicas": 2 + r.IntN(8), "targetCPUUtilizationPercentage": 75}
+			w["resources"] = map[string]any{"requests": map[string]any{"cpu": "200m", "memory": "256Mi"}, "limits": map[string]any{"memory": "512Mi"}}
+		} else {
+			w["replicas"] = 1 + r.IntN(3)
+		}
+		workers = append(workers, w)
+	}
+	spec["workers"] = workers
+	hook := "PreSync"
+	if r.IntN(4) == 0 {
+		hook = "PostSync"
+	}
+	nightly := map[string]any{"name": "nightly", "command": []any{"bin/" + word, "nightly"}, "schedule": fmt.Sprintf("%d %d * * *", r.IntN(60), r.IntN(24))}
+	if r.IntN(2) == 0 {
+		nightly["timeZone"] = pick(r, []string{"Europe/Berlin", "Asia/Tokyo", "America/New_York"})
+	}
+	spec["jobs"] = []any{
+		map[string]any{"name": "migrate", "command": []any{"bin/migrate"}, "hook": hook, "mounts": []any{"credentials"}},
+		nightly,
+	}
 }
 
 func pick[T any](r *rand.Rand, list []T) T { return list[r.IntN(len(list))] }
