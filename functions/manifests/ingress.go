@@ -218,7 +218,11 @@ func (r *renderer) httpRoute(meta metav1.ObjectMeta, parents []GatewayParentRef,
 		}
 		rules = append(rules, rule(RoutePreview, match, backend(SuffixCanary, 100)))
 	}
-	rules = append(rules, rule(RouteName, GatewayHTTPRouteMatch{Path: all}, backend(SuffixStable, stable), backend(SuffixCanary, canary)))
+	split := []GatewayBackendRef{backend(SuffixStable, stable), backend(SuffixCanary, canary)}
+	if !r.hasCanaryService() {
+		split = split[:1]
+	}
+	rules = append(rules, rule(RouteName, GatewayHTTPRouteMatch{Path: all}, split...))
 	return &GatewayHTTPRoute{
 		TypeMeta:   typeMeta(GatewayAPIVersion, "HTTPRoute"),
 		ObjectMeta: meta,

@@ -232,7 +232,11 @@ func (r *renderer) virtualService() []any {
 		preview.Match = []HTTPMatchRequest{{Headers: m}}
 		routes = append(routes, preview)
 	}
-	routes = append(routes, route(RouteName, dest(SuffixStable, stable), dest(SuffixCanary, canary)))
+	split := []HTTPRouteDestination{dest(SuffixStable, stable), dest(SuffixCanary, canary)}
+	if !r.hasCanaryService() {
+		split = split[:1]
+	}
+	routes = append(routes, route(RouteName, split...))
 	hosts, gateways := slices.Clone(routing.Hosts), []string{}
 	if len(hosts) > 0 {
 		gateways = append(gateways, r.gatewayName())

@@ -89,10 +89,11 @@ func (r *renderer) cronJobs() []any {
 			TypeMeta:   typeMeta("batch/v1", "CronJob"),
 			ObjectMeta: r.processMeta(j.Name),
 			Spec: batchv1.CronJobSpec{
-				Schedule:          j.Schedule,
-				TimeZone:          timeZone,
-				Suspend:           j.Suspend,
-				ConcurrencyPolicy: batchv1.ConcurrencyPolicy(j.ConcurrencyPolicy),
+				Schedule:                j.Schedule,
+				TimeZone:                timeZone,
+				Suspend:                 j.Suspend,
+				ConcurrencyPolicy:       batchv1.ConcurrencyPolicy(j.ConcurrencyPolicy),
+				StartingDeadlineSeconds: j.StartingDeadlineSeconds,
 				JobTemplate: batchv1.JobTemplateSpec{
 					ObjectMeta: metav1.ObjectMeta{Labels: r.processLabels(j.Name)},
 					Spec:       r.jobSpec(j),

@@ -35,12 +35,18 @@ func (r *renderer) services() []any {
 			Ports:    r.servicePorts(nil),
 		},
 	}
-	out := []any{app, r.service(TrackStable, SuffixStable), r.service(TrackCanary, SuffixCanary)}
+	out := []any{app, r.service(TrackStable, SuffixStable)}
 	if r.spec.Workload == v1alpha1.WorkloadStatefulSet {
-		out = append(out, r.headlessService())
+		// A StatefulSet has no canary (validation refuses one), so no
+		// canary Service: its headless Service instead.
+		return append(out, r.headlessService())
 	}
-	return out
+	return append(out, r.service(TrackCanary, SuffixCanary))
 }
+
+// hasCanaryService tells whether routing has a canary destination: every
+// workload but a StatefulSet, which has no canary.
+func (r *renderer) hasCanaryService() bool { return r.spec.Workload != v1alpha1.WorkloadStatefulSet }
 
 func (r *renderer) service(track, suffix string) *corev1.Service {
 	svc := &corev1.Service{

@@ -28,6 +28,7 @@ const (
 	DefaultHookJobTTL         = 86400
 	DefaultConcurrencyPolicy  = "Forbid"
 	DefaultSLOWindow          = "30d"
+	DefaultStartingDeadline   = 300
 )
 
 // DefaultGatewaySelector selects Istio's default ingress gateway.
@@ -86,6 +87,7 @@ func setDefaults(app *App) {
 		j.ActiveDeadlineSeconds = orPtr(j.ActiveDeadlineSeconds, DefaultJobDeadline)
 		if j.Schedule != "" {
 			j.ConcurrencyPolicy = or(j.ConcurrencyPolicy, DefaultConcurrencyPolicy)
+			j.StartingDeadlineSeconds = orPtr(j.StartingDeadlineSeconds, DefaultStartingDeadline)
 		} else if j.TTLSecondsAfterFinished == nil {
 			j.TTLSecondsAfterFinished = ptr[int32](DefaultHookJobTTL)
 		}

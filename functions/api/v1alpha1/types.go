@@ -122,7 +122,8 @@ type AppSpec struct {
 	// Canary runs a second version of the app beside the stable one.
 	Canary *Canary `json:"canary,omitempty"`
 	// ExternalSecrets become External Secrets Operator ExternalSecrets, synced
-	// before the workload (Argo CD sync wave -1).
+	// before the workloads and the jobs that run ahead of them (Argo CD sync
+	// wave -2).
 	ExternalSecrets []ExternalSecret `json:"externalSecrets,omitempty"`
 	// Autoscaling adds a HorizontalPodAutoscaler; the workload then carries no
 	// replica count, so that a GitOps sync never fights the autoscaler.
@@ -377,6 +378,10 @@ type Job struct {
 	// ConcurrencyPolicy of a CronJob: Forbid (skip a run while the last one
 	// runs), Replace or Allow. Default: Forbid
 	ConcurrencyPolicy string `json:"concurrencyPolicy,omitempty"`
+	// StartingDeadlineSeconds is how late a CronJob's run may still start;
+	// a run missed by more (the controller was down, the job suspended) is
+	// skipped rather than started at once. Default: 300
+	StartingDeadlineSeconds *int64 `json:"startingDeadlineSeconds,omitempty"`
 	// BackoffLimit is how many times a failed run is retried. Default: 2
 	BackoffLimit *int32 `json:"backoffLimit,omitempty"`
 	// ActiveDeadlineSeconds stops a run that takes longer. Default: 3600

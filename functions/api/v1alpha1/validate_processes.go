@@ -339,6 +339,18 @@ func (v *validator) process(app *App, p *Process, path *field.Path, maxName int,
 			seen[p.Name] = path.String()
 		}
 	}
+	for _, list := range []struct {
+		name       string
+		containers []Container
+	}{{"initContainers", s.InitContainers}, {"sidecars", s.Sidecars}} {
+		for i, c := range list.containers {
+			if c.Name == p.Name && p.Name != "" {
+				// The process's container is named after it, in a pod that
+				// runs the App's init containers and sidecars too.
+				v.add(path.Child("name"), "%q is the name of spec.%s[%d], a container of the same pod", p.Name, list.name, i)
+			}
+		}
+	}
 	v.image(p.Image, path.Child("image"), true)
 	if p.Image == s.Image && len(p.Command) == 0 {
 		v.add(path.Child("command"), "required with the App's image: without one the process would run the App itself")
@@ -399,7 +411,7 @@ func (v *validator) jobs(app *App, path *field.Path) {
 			for _, f := range []struct {
 				name string
 				set  bool
-			}{{"timeZone", j.TimeZone != ""}, {"suspend", j.Suspend != nil}, {"concurrencyPolicy", j.ConcurrencyPolicy != ""}} {
+			}{{"timeZone", j.TimeZone != ""}, {"suspend", j.Suspend != nil}, {"concurrencyPolicy", j.ConcurrencyPolicy != ""}, {"startingDeadlineSeconds", j.StartingDeadlineSeconds != nil}} {
 				if f.set {
 					v.add(p.Child(f.name), "applies to a scheduled job (a CronJob) only")
 				}
@@ -413,6 +425,11 @@ func (v *validator) jobs(app *App, path *field.Path) {
 			enum[Job](v, p.Child("concurrencyPolicy"), "concurrencyPolicy", j.ConcurrencyPolicy)
 			if j.TTLSecondsAfterFinished != nil {
 				v.add(p.Child("ttlSecondsAfterFinished"), "applies to a hook's Job; a CronJob keeps its last runs and removes older ones itself")
+			}
+			if n := j.StartingDeadlineSeconds; n != nil && *n < 10 {
+				// The controller checks schedules every 10 s: less could
+				// skip every run.
+				v.add(p.Child("startingDeadlineSeconds"), "must be at least 10 (the CronJob controller looks every 10 s), got %d", *n)
 			}
 		}
 		if n := j.BackoffLimit; *n < 0 {
