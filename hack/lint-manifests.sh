@@ -52,25 +52,22 @@ probes=pod-probes
 # root. security.runAsUser and runAsGroup pin them.
 uid=container-security-context-user-group-id
 # The canary Service exists before any canary pod, so that routing always
-# has both destinations; it selects pods once canary.image is set. (For a
-# StatefulSet, which cannot have a canary, the canary Service is rendered
-# all the same and never selects a pod; that is a known shortcoming of the
-# rendering, not a choice.)
+# has both destinations; it selects pods once canary.image is set.
 canary_service=service-targets-pod
-# startingDeadlineSeconds is not rendered yet (the App has no field for it):
-# without it, a CronJob whose controller was down, or that is unsuspended,
-# starts its most recent missed run at once. A known shortcoming of the
-# rendering, not a choice.
-cron_deadline=cronjob-has-deadline
 
 # case | environments | checks skipped | kube-score flags
 cases=(
   "minimal       |      | $resources $ephemeral $probes $uid $canary_service |"
   "everything-on |      |                                                     |"
-  "rails         | prod | $ephemeral $uid $canary_service $cron_deadline     | --ignore-container-cpu-limit"
+  "rails         | prod | $ephemeral $uid $canary_service                    | --ignore-container-cpu-limit"
   "sidecar-proxy |      | $ephemeral $probes $uid                            | --ignore-container-cpu-limit"
-  "statefulset   | prod | $ephemeral $probes $uid $canary_service            | --ignore-container-cpu-limit"
+  "statefulset   | prod | $ephemeral $probes $uid                            | --ignore-container-cpu-limit"
   "worker-only   |      | $resources $ephemeral $uid                         |"
+  "nodeport      |      | $resources $ephemeral $probes $uid $canary_service |"
+  "mesh-routing  | prod | $resources $ephemeral $probes $uid $canary_service |"
+  "allow-from    |      | $resources $ephemeral $probes $uid $canary_service |"
+  "slo           |      | $resources $ephemeral $probes $uid $canary_service |"
+  "autoscaling-keda |   | $ephemeral $probes $uid $canary_service            | --ignore-container-cpu-limit"
 )
 # --ignore-container-cpu-limit: rails, sidecar-proxy and statefulset request
 # CPU and limit memory, but set no CPU limit: the App's choice (a CPU limit
