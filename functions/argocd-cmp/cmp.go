@@ -182,15 +182,17 @@ func yamlFiles(dir string) ([]string, error) {
 }
 
 // readDir reads the objects of dir's YAML files, each annotated with its
-// file and index so that error results name the file.
+// file and index so that error results name the file, within the limits of
+// one input.
 func readDir(dir string) ([]*yaml.RNode, error) {
 	names, err := yamlFiles(dir)
 	if err != nil {
 		return nil, err
 	}
 	var items []*yaml.RNode
+	files := krm.NewFileReader()
 	for _, name := range names {
-		nodes, err := krm.ReadFile(filepath.Join(dir, name), name)
+		nodes, err := files.Read(filepath.Join(dir, name), name)
 		if err != nil {
 			return nil, err
 		}

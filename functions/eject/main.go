@@ -45,8 +45,9 @@ func run(args []string, stderr io.Writer) int {
 		return 2
 	}
 	var items []*yaml.RNode
+	files := krm.NewFileReader()
 	for _, name := range flags.Args() {
-		nodes, err := krm.ReadFile(name, name)
+		nodes, err := files.Read(name, name)
 		if err != nil {
 			fmt.Fprintln(stderr, "error:", err)
 			return 1

@@ -143,6 +143,15 @@ func TestLimits(t *testing.T) {
 		{"deeper than the parser allows", `^error: input: .*exceeded max depth of 10000$`, func() string {
 			return configMap(strings.Repeat("[", 10001) + strings.Repeat("]", 10001))
 		}},
+		{"one large string aliased 12,000 times", `^error: input: items\[0\]: the input's text exceeds the limit of 64 MiB \(aliases counted as what they repeat\)$`, func() string {
+			var b strings.Builder
+			b.WriteString(header + "- apiVersion: slipway.dev/v1alpha1\n  kind: App\n  metadata: {name: shop}\n  spec:\n    image: registry.example.com/shop:1.0.0\n    config:\n      data:\n")
+			b.WriteString("        k0: &big " + strings.Repeat("x", 256<<10) + "\n")
+			for i := 1; i < 12000; i++ {
+				fmt.Fprintf(&b, "        k%d: *big\n", i)
+			}
+			return b.String()
+		}},
 		{"billion laughs", `^error: input: items\[0\]: holds more than the limit of 250000 YAML values`, func() string {
 			var b strings.Builder
 			b.WriteString(header + "- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: a}\n  data:\n    l0: &l0 [lol,lol,lol,lol,lol,lol,lol,lol,lol,lol]\n")

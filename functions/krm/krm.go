@@ -54,8 +54,7 @@ func execute(p framework.ResourceListProcessor, data []byte, out *bytes.Buffer) 
 	rl := framework.ResourceList{}
 	var err error
 	if rl.Items, err = rw.Read(); err != nil {
-		// kyaml prefixes YAML syntax errors with its own error type's name.
-		return nil, fmt.Errorf("input: %s", strings.TrimPrefix(err.Error(), "MalformedYAMLError: "))
+		return nil, fmt.Errorf("input: %s", YAMLError(err))
 	}
 	rl.FunctionConfig = rw.FunctionConfig
 	limitsErr := CheckLimits(rl.Items, rl.FunctionConfig)
@@ -102,6 +101,13 @@ func execute(p framework.ResourceListProcessor, data []byte, out *bytes.Buffer) 
 		return nil, err
 	}
 	return rl.Results, procErr
+}
+
+// YAMLError is the message of an error of kyaml's reader: kyaml prefixes
+// YAML syntax errors with its own error type's name, which means nothing to
+// the reader of the message.
+func YAMLError(err error) string {
+	return strings.TrimPrefix(err.Error(), "MalformedYAMLError: ")
 }
 
 // ReadLimited reads all of r, or fails when it holds more than limit bytes.
