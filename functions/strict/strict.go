@@ -100,7 +100,7 @@ func (c *checker) check(value any, t reflect.Type, path *field.Path) {
 			return
 		}
 		for _, k := range slices.Sorted(maps.Keys(m)) {
-			c.check(m[k], t.Elem(), path.Key(k))
+			c.check(m[k], t.Elem(), path.Key(ShortKey(k)))
 		}
 	case reflect.Slice:
 		list, ok := value.([]any)
@@ -141,7 +141,7 @@ func (c *checker) checkStruct(value any, t reflect.Type, path *field.Path) {
 	for _, k := range slices.Sorted(maps.Keys(m)) {
 		f, known := fields[k]
 		if !known {
-			c.fail(path.Child(k), "unknown field%s", suggestion(k, fields))
+			c.fail(path.Child(ShortKey(k)), "unknown field%s", suggestion(k, fields))
 			continue
 		}
 		c.check(m[k], f, path.Child(k))
@@ -205,11 +205,22 @@ func jsonFields(t reflect.Type) map[string]reflect.Type {
 	return fields
 }
 
-// suggestion names the known field closest to a misspelt one, if any is close.
+// suggestion names the known field closest to a misspelt one, if any is
+// close: at most two edits away. Two strings are at least as many edits
+// apart as their lengths differ, so a name much longer than every field's
+// (an attacker's thousand-character key) costs no distance computation.
 func suggestion(name string, fields map[string]reflect.Type) string {
-	best, bestDist := "", 3
+	const maxDist = 2
+	if len(name) > maxFieldName+maxDist {
+		return ""
+	}
+	lower := strings.ToLower(name)
+	best, bestDist := "", maxDist+1
 	for known := range fields {
-		if d := distance(strings.ToLower(name), strings.ToLower(known)); d < bestDist || (d == bestDist && best != "" && known < best) {
+		if abs(len(name)-len(known)) >= bestDist {
+			continue
+		}
+		if d := distance(lower, strings.ToLower(known)); d < bestDist || (d == bestDist && best != "" && known < best) {
 			best, bestDist = known, d
 		}
 	}
@@ -217,6 +228,30 @@ func suggestion(name string, fields map[string]reflect.Type) string {
 		return fmt.Sprintf(" (did you mean %q?)", best)
 	}
 	return ""
+}
+
+// maxFieldName is longer than any JSON field name of the types checked.
+const maxFieldName = 64
+
+func abs(n int) int { return max(n, -n) }
+
+// maxKeyShown is how many characters of a key a message shows.
+const maxKeyShown = 40
+
+// ShortKey is a map key as messages show it: whole when it is short, else
+// its first 40 characters and its length, so that a long key (a typo'd
+// field name of a thousand characters) does not fill every line it is on.
+func ShortKey(k string) string {
+	n := utf8.RuneCountInString(k)
+	if n <= maxKeyShown+10 {
+		return k
+	}
+	cut := 0
+	for range maxKeyShown {
+		_, size := utf8.DecodeRuneInString(k[cut:])
+		cut += size
+	}
+	return fmt.Sprintf("%s… (%d characters)", k[:cut], n)
 }
 
 // distance is the Levenshtein distance between a and b.
@@ -311,6 +346,9 @@ func describe(v any) string {
 		keys := slices.Sorted(maps.Keys(x))
 		if len(keys) > maxReportedNames {
 			keys = append(keys[:maxReportedNames], "...")
+		}
+		for i, k := range keys {
+			keys[i] = ShortKey(k)
 		}
 		return fmt.Sprintf("a map with keys %s", strings.Join(keys, ", "))
 	case []any:
