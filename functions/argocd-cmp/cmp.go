@@ -14,6 +14,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/slipway-dev/slipway/functions/api/v1alpha1"
+	"github.com/slipway-dev/slipway/functions/encode"
 	"github.com/slipway-dev/slipway/functions/generate"
 	"github.com/slipway-dev/slipway/functions/krm"
 	"github.com/slipway-dev/slipway/functions/version"
@@ -106,6 +107,7 @@ func render(dir string, opts generate.Options) ([]byte, string, error) {
 		out = append(out, obj)
 	}
 	var buf bytes.Buffer
+	encode.SelfContained(out)
 	if err := (kio.ByteWriter{Writer: &buf}).Write(out); err != nil {
 		return nil, "", fmt.Errorf("writing output: %w", err)
 	}

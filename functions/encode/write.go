@@ -27,7 +27,8 @@ func ReadWriterOutput(w io.Writer, rw *kio.ByteReadWriter, items []*yaml.RNode) 
 
 // WriteResourceList writes items, and the function config and results when
 // not nil, as a ResourceList (or a List: apiVersion and kind say which).
-// It clears the items' empty annotations.
+// It clears the items' empty annotations, and writes out each alias whose
+// anchor the item does not hold (see SelfContained).
 func WriteResourceList(w io.Writer, apiVersion, kind string, items []*yaml.RNode, functionConfig, results *yaml.RNode) error {
 	head := mapping("apiVersion", scalar(apiVersion), "kind", scalar(kind))
 	if err := encodeInto(w, head, ""); err != nil {
@@ -51,7 +52,7 @@ func WriteResourceList(w io.Writer, apiVersion, kind string, items []*yaml.RNode
 	}
 	var tail []any
 	if functionConfig != nil {
-		tail = append(tail, "functionConfig", functionConfig.YNode())
+		tail = append(tail, "functionConfig", selfContained(functionConfig.YNode()))
 	}
 	if results != nil {
 		tail = append(tail, "results", results.YNode())
@@ -100,10 +101,10 @@ func encodeItem(w *bytes.Buffer, fast *blockEmitter, item *yaml.RNode) error {
 	// The reader's annotations are kept (kpt needs them); empty annotations
 	// and metadata are dropped, as kio.ByteWriter does.
 	clearEmptyAnnotations(item.YNode())
-	if fast.item(w, item.YNode()) {
+	if fast.item(w, item.YNode()) { // it declines anchors and aliases
 		return nil
 	}
-	one := mapping("items", &yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{item.YNode()}})
+	one := mapping("items", &yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{selfContained(item.YNode())}})
 	return encodeInto(w, one, itemsKey)
 }
 

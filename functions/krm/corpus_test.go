@@ -88,6 +88,32 @@ func checkRun(t *testing.T, stdin []byte, errorsFile string) {
 	if n := renderedIn(t, stdout.Bytes()) - renderedIn(t, stdin); failure && n > 0 {
 		t.Errorf("a failed run returned %d rendered objects", n)
 	}
+	if err := readsBack(stdout.Bytes()); err != nil {
+		t.Error(err)
+	}
+}
+
+// readsBack checks that output, if any, is YAML, and that each of its
+// objects reads back alone, as kpt writes it to a file of its own: no alias
+// names an anchor that is not in its object.
+func readsBack(output []byte) error {
+	if len(output) == 0 {
+		return nil
+	}
+	items, err := (&kio.ByteReader{Reader: bytes.NewReader(output), OmitReaderAnnotations: true}).Read()
+	if err != nil {
+		return fmt.Errorf("the output does not read back: %v\n%s", err, output)
+	}
+	for i, item := range items {
+		text, err := item.String()
+		if err == nil {
+			_, err = yaml.Parse(text)
+		}
+		if err != nil {
+			return fmt.Errorf("object %d of the output does not read back alone: %v\n%s", i, err, text)
+		}
+	}
+	return nil
 }
 
 func splitLines(s string) []string {

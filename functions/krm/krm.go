@@ -94,6 +94,7 @@ func execute(p framework.ResourceListProcessor, data []byte, out *bytes.Buffer) 
 	if rw.WrappingKind == "" {
 		// A bare stream of objects is written back as one; each object is
 		// its own document, so it needs no special writer.
+		encode.SelfContained(rl.Items)
 		if err := rw.Write(rl.Items); err != nil {
 			return nil, err
 		}
