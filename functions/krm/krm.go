@@ -69,6 +69,13 @@ func execute(p framework.ResourceListProcessor, data []byte, out *bytes.Buffer) 
 	if limitsErr != nil {
 		return nil, limitsErr
 	}
+	// An item that is an alias ("- *other") is the object it repeats; as an
+	// alias, every kyaml function would take it for an empty one.
+	for _, item := range rl.Items {
+		if item.YNode().Kind == yaml.AliasNode {
+			encode.SelfContained([]*yaml.RNode{item})
+		}
+	}
 	// Items from kpt and kustomize carry file annotations, in a legacy and a
 	// current form that must be kept in step; a plain ResourceList has none,
 	// and then only what the processor sets needs reconciling.

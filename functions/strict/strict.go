@@ -220,7 +220,7 @@ func suggestion(name string, fields map[string]reflect.Type) string {
 		if abs(len(name)-len(known)) >= bestDist {
 			continue
 		}
-		if d := distance(lower, strings.ToLower(known)); d < bestDist || (d == bestDist && best != "" && known < best) {
+		if d := Distance(lower, strings.ToLower(known)); d < bestDist || (d == bestDist && best != "" && known < best) {
 			best, bestDist = known, d
 		}
 	}
@@ -254,8 +254,9 @@ func ShortKey(k string) string {
 	return fmt.Sprintf("%s… (%d characters)", k[:cut], n)
 }
 
-// distance is the Levenshtein distance between a and b.
-func distance(a, b string) int {
+// Distance is the Levenshtein distance between a and b, in bytes. It costs
+// the product of their lengths.
+func Distance(a, b string) int {
 	prev := make([]int, len(b)+1)
 	for j := range prev {
 		prev[j] = j
