@@ -166,6 +166,9 @@ func Expand(items []*yaml.RNode, config *yaml.RNode, opts Options) (*Expansion, 
 			return nil, append(results, exp.Apps[i].source.results([]v1alpha1.FieldError{{Detail: err.Error()}})...)
 		}
 	}
+	if dups := duplicates(in.passThroughMeta, exp.Apps); len(dups) > 0 {
+		return nil, append(results, dups...)
+	}
 	return exp, results
 }
 
