@@ -47,7 +47,7 @@ func (r *FileReader) Read(file, name string) ([]*yaml.RNode, error) {
 	}
 	nodes, err := (&kio.ByteReader{Reader: bytes.NewReader(data), OmitReaderAnnotations: true}).Read()
 	if err != nil {
-		return nil, fmt.Errorf("%s: %s", name, YAMLError(err))
+		return nil, fmt.Errorf("%s: %s", name, YAMLError(err, data))
 	}
 	for i, n := range nodes {
 		if err := r.limits.check(n.YNode(), fmt.Sprintf("document %d", i+1)); err != nil {
