@@ -423,9 +423,16 @@ func newSource(node *yaml.RNode, meta yaml.ResourceMeta) (*source, framework.Res
 		}
 		return nil, src.results([]v1alpha1.FieldError{{Path: "kind", Detail: detail}})
 	}
+	keyErrs, bigNumbers := checkKeys(node.YNode(), meta.Kind)
+	if len(keyErrs) > 0 {
+		return nil, src.results(keyErrs)
+	}
 	var doc map[string]any
 	if err := node.YNode().Decode(&doc); err != nil {
 		return nil, src.results([]v1alpha1.FieldError{{Detail: "cannot decode: " + err.Error()}})
+	}
+	if bigNumbers {
+		markNumbers(node.YNode(), doc)
 	}
 	stripInternalAnnotations(doc)
 	src.doc = doc

@@ -43,6 +43,13 @@ var (
 	maxReportedNames = 5
 )
 
+// Number is a number written without quotes that is beyond the range of a
+// 64-bit float (1e400, a 400-digit integer). YAML decoders read it as the
+// string of its digits, and the API server would too, so it is accepted
+// where a string is; messages call it a number, which it is in YAML and
+// JSON.
+type Number string
+
 // Check walks value (as produced by decoding YAML or JSON into an interface{})
 // against the type t and returns every problem, in document order.
 func Check(value any, t reflect.Type, path *field.Path) []Error {
@@ -122,7 +129,9 @@ func (c *checker) check(value any, t reflect.Type, path *field.Path) {
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		c.checkInt(value, t, path)
 	case reflect.Float32, reflect.Float64:
-		if !isNumber(value) {
+		if n, ok := value.(Number); ok {
+			c.fail(path, "number %s is out of range", shortNumber(n))
+		} else if !isNumber(value) {
 			c.fail(path, "must be a number, got %s", describe(value))
 		}
 	case reflect.Interface:
@@ -235,6 +244,47 @@ const maxFieldName = 64
 
 func abs(n int) int { return max(n, -n) }
 
+// shortNumber is a number as messages show it: a very long one by its
+// start and length.
+func shortNumber(n Number) string { return ShortKey(string(n)) }
+
+// PathOf is the field path, in the form Check reports, of the value reached
+// from base, the path of a document of type t, through keys: a string for a
+// field or map key, an int for a list index. Where t says nothing (a raw
+// or untyped value), a key is a field.
+func PathOf(t reflect.Type, base *field.Path, keys []any) *field.Path {
+	path := base
+	for _, k := range keys {
+		for t != nil && t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		if i, ok := k.(int); ok {
+			path = path.Index(i)
+			if t != nil && t.Kind() == reflect.Slice {
+				t = t.Elem()
+			} else {
+				t = nil
+			}
+			continue
+		}
+		name := k.(string)
+		switch {
+		case t != nil && t.Kind() == reflect.Map:
+			path, t = path.Key(ShortKey(name)), t.Elem()
+		case t != nil && t.Kind() == reflect.Struct && t != quantityType && t != intOrStringType:
+			ft, known := cachedFields(t)[name]
+			path = path.Child(ShortKey(name))
+			t = nil
+			if known {
+				t = ft
+			}
+		default:
+			path, t = path.Child(ShortKey(name)), nil
+		}
+	}
+	return path
+}
+
 // maxKeyShown is how many characters of a key a message shows.
 const maxKeyShown = 40
 
@@ -276,7 +326,13 @@ func Distance(a, b string) int {
 	return prev[len(b)]
 }
 
-func isString(v any) bool { _, ok := v.(string); return ok }
+func isString(v any) bool {
+	switch v.(type) {
+	case string, Number:
+		return true
+	}
+	return false
+}
 
 func isNumber(v any) bool {
 	switch v.(type) {
@@ -339,6 +395,8 @@ func describe(v any) string {
 			return fmt.Sprintf("string %q", x)
 		}
 		return fmt.Sprintf("a string (%s, not shown)", count(utf8.RuneCountInString(x), "character"))
+	case Number:
+		return fmt.Sprintf("number %s (beyond the range of a 64-bit float)", shortNumber(x))
 	case bool:
 		return fmt.Sprintf("boolean %v", x)
 	case int, int64, uint64, float64, json.Number:

@@ -95,3 +95,42 @@ func TestSuggestionCost(t *testing.T) {
 		t.Errorf("message of %d characters: %s", len(got), got)
 	}
 }
+
+// TestNumber checks that a number beyond a float64, which YAML decoders
+// read as a string, is called a number, and is accepted where a string is.
+func TestNumber(t *testing.T) {
+	for _, tc := range []struct {
+		doc  map[string]any
+		want string
+	}{
+		{map[string]any{"replicas": Number("1e400")}, "replicas: must be an integer, got number 1e400 (beyond the range of a 64-bit float)"},
+		{map[string]any{"name": Number("1e400"), "port": Number("-1e400"), "tags": []any{Number("1e999")}}, ""},
+		{map[string]any{"limits": map[string]any{"cpu": Number("1e400")}}, "limits[cpu]: must be a quantity such as 100m or 1Gi, got number 1e400 (beyond the range of a 64-bit float)"},
+	} {
+		var msgs []string
+		for _, e := range Check(tc.doc, reflect.TypeFor[sample](), nil) {
+			msgs = append(msgs, e.Error())
+		}
+		if got := strings.Join(msgs, "\n"); got != tc.want {
+			t.Errorf("%v:\n got %q\nwant %q", tc.doc, got, tc.want)
+		}
+	}
+}
+
+func TestPathOf(t *testing.T) {
+	for _, tc := range []struct {
+		keys []any
+		want string
+	}{
+		{[]any{"labels", "a.b/c"}, "labels[a.b/c]"},
+		{[]any{"tags", 2}, "tags[2]"},
+		{[]any{"limits", "cpu"}, "limits[cpu]"},
+		{[]any{"port"}, "port"},
+		{[]any{"unknown", "x", 1}, "unknown.x[1]"},
+		{[]any{"labels", strings.Repeat("k", 60)}, "labels[" + strings.Repeat("k", 40) + "… (60 characters)]"},
+	} {
+		if got := PathOf(reflect.TypeFor[sample](), nil, tc.keys).String(); got != tc.want {
+			t.Errorf("%v: got %q, want %q", tc.keys, got, tc.want)
+		}
+	}
+}
