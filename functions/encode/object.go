@@ -7,6 +7,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -31,7 +32,13 @@ func Object(obj any) (*yaml.RNode, error) {
 	// encoded key order and costs a fraction of reading them token by token
 	// with a json.Decoder.
 	b := nodeBuilder{data: data}
+	if free, ok := freeNodes.Get().(*[]yaml.Node); ok {
+		b.free = *free
+	}
 	node, err := b.value("")
+	if len(b.free) > 0 {
+		freeNodes.Put(&b.free)
+	}
 	if err == nil && b.pos != len(b.data) {
 		err = b.fail("trailing data")
 	}
@@ -48,6 +55,13 @@ func Object(obj any) (*yaml.RNode, error) {
 	quoteYAML11(node)
 	return rn, nil
 }
+
+// freeNodes holds the unused end of a block of nodes that a nodeBuilder
+// allocated, for the next object to use. Every node of a block is kept
+// alive by any other, so the end of each object's last block would
+// otherwise be lost: half a block per object, a third of the memory of a
+// large rendering.
+var freeNodes sync.Pool
 
 // nodeBuilder builds YAML nodes from the output of json.Marshal (compact,
 // valid JSON), allocating the nodes in blocks rather than one at a time.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"sync/atomic"
 
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -45,6 +46,13 @@ func WriteResourceList(w io.Writer, apiVersion, kind string, items []*yaml.RNode
 	if err != nil {
 		return err
 	}
+	if g, ok := w.(interface{ Grow(int) }); ok { // a buffer: grown once, not doubled
+		size := 0
+		for _, chunk := range chunks {
+			size += len(chunk)
+		}
+		g.Grow(size + 4<<10)
+	}
 	for _, chunk := range chunks {
 		if _, err := w.Write(chunk); err != nil {
 			return err
@@ -77,8 +85,15 @@ func encodeItems(items []*yaml.RNode) ([][]byte, error) {
 	n := (len(items) + itemsPerChunk - 1) / itemsPerChunk
 	chunks := make([][]byte, n)
 	errs := make([]error, n)
+	var sizeHint atomic.Int64 // the largest chunk so far, to size the next
 	parallel.ForEach(n, func(c int) {
 		var buf bytes.Buffer
+		buf.Grow(int(sizeHint.Load()))
+		defer func() {
+			if size := int64(buf.Len()); size > sizeHint.Load() {
+				sizeHint.Store(size)
+			}
+		}()
 		fast := emitters.Get().(*blockEmitter)
 		defer emitters.Put(fast)
 		for _, item := range items[c*itemsPerChunk : min((c+1)*itemsPerChunk, len(items))] {
