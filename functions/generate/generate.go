@@ -57,8 +57,11 @@ func (p Processor) Process(rl *framework.ResourceList) error {
 func unmarkedSources(items []*yaml.RNode) framework.Results {
 	var results framework.Results
 	for _, item := range items {
+		if !v1alpha1.InGroup(item.GetApiVersion()) { // cheap: rendered objects are most items
+			continue
+		}
 		file, index, _ := kioutil.GetFileAnnotations(item)
-		if file == "" || !v1alpha1.InGroup(item.GetApiVersion()) || krm.IsLocalConfig(item) {
+		if file == "" || krm.IsLocalConfig(item) {
 			continue
 		}
 		r := &framework.Result{
