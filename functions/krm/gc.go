@@ -10,7 +10,7 @@ import (
 // allocates and drops most of its memory once per object, and keeps what it
 // renders until it writes it: small inputs finish before any collection,
 // large ones collect half as often. There is no soft memory limit: a
-// rendering's live memory grows with its Apps (about 75 KB each), and a
+// rendering's live memory grows with its Apps (about 50 KB each), and a
 // limit below it makes the collector run again and again, which made time
 // grow faster than the number of Apps (5000 Apps took 7.8 s under a limit
 // of 192 MiB, 2.5 s without). GOMEMLIMIT still sets one.
