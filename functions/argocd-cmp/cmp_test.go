@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -41,6 +42,17 @@ metadata:
   annotations:
     config.kubernetes.io/local-config: "true"
 `
+
+// aliasBomb repeats a 64 KiB string 1,100 times through aliases: 69 MiB of
+// text written in 80 KB.
+var aliasBomb = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\ndata:\n  a: &a " + strings.Repeat("x", 64<<10) + "\n" +
+	func() string {
+		var b strings.Builder
+		for i := range 1100 {
+			fmt.Fprintf(&b, "  k%d: *a\n", i)
+		}
+		return b.String()
+	}()
 
 // writeDir creates a directory holding the given files.
 func writeDir(t *testing.T, files map[string]string) string {
@@ -186,8 +198,13 @@ func TestGenerateErrors(t *testing.T) {
 			`b.yaml: App b: spec.imag: unknown field`},
 		{"no App", map[string]string{"plain.yaml": configMap}, nil, "no App (apiVersion slipway.dev/v1alpha1)"},
 		{"App only in a subdirectory", map[string]string{"plain.yaml": configMap, "sub/app.yaml": app}, nil, "no App"},
-		{"not YAML", map[string]string{"app.yaml": app, "broken.yaml": "kind: [x"}, nil, "broken.yaml: "},
-		{"not an object", map[string]string{"app.yaml": app, "list.yaml": "- a\n- b\n"}, nil, "list.yaml: document 1: not an object: apiVersion and kind are required"},
+		{"not YAML", map[string]string{"app.yaml": app, "broken.yaml": "kind: [x"}, nil, "broken.yaml: yaml: line 1: did not find expected ',' or ']'"},
+		{"alias bomb", map[string]string{"app.yaml": app, "bomb.yaml": aliasBomb}, nil,
+			"bomb.yaml: document 1: the input's text exceeds the limit of 64 MiB (aliases counted as what they repeat)"},
+		{"too deep", map[string]string{"app.yaml": app, "deep.yaml": configMap + "  deep: " + strings.Repeat("[", 101) + strings.Repeat("]", 101) + "\n"}, nil,
+			"deep.yaml: document 1: nesting is deeper than the limit of 100 levels"},
+		{"not an object", map[string]string{"app.yaml": app, "list.yaml": "- a\n- b\n"}, nil, "list.yaml: document 1: must be an object (a map), got a list"},
+		{"a map but not an object", map[string]string{"app.yaml": app, "map.yaml": "a: b\n"}, nil, "map.yaml: document 1: not an object: apiVersion and kind are required"},
 		{"unknown environment", map[string]string{"app.yaml": app}, map[string]string{"PARAM_ENVIRONMENT": "qa"}, `"qa"`},
 		{"conflicting environments", map[string]string{"app.yaml": app},
 			map[string]string{"PARAM_ENVIRONMENT": "prod", "ARGOCD_ENV_ENVIRONMENT": "dev"},

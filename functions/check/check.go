@@ -255,13 +255,13 @@ func load(root, platformFile string) (*tree, error) {
 	read := make([][]*yaml.RNode, len(files))
 	errs := make([]error, len(files))
 	parallel.ForEach(len(files), func(i int) {
-		read[i], errs[i] = krm.ReadFile(files[i], files[i])
+		read[i], errs[i] = krm.NewFileReader().ReadFile(files[i], files[i])
 	})
 
 	t := &tree{}
 	platformFrom := ""
 	if platformFile != "" {
-		nodes, err := krm.ReadFile(platformFile, platformFile)
+		nodes, err := krm.NewFileReader().ReadFile(platformFile, platformFile)
 		if err != nil {
 			return nil, err
 		}

@@ -12,10 +12,14 @@ import (
 // deciding, again for every scalar, how to quote it and on events it buffers.
 // It covers what rendering produces: mappings and sequences in block style,
 // single-line scalars and multi-line text as a literal block ("|"), whose
-// text it asks yaml.v3 for once per distinct scalar. For anything else
-// (comments, anchors, flow or folded style, a sequence in a sequence) it
-// declines, and the caller writes the item with yaml.v3; a test checks that
-// the two give the same bytes.
+// text it asks yaml.v3 for once per distinct scalar; and flow collections
+// ("{a: b}", "[1, 2]") of plain names and numbers, common in objects that
+// pass through (yaml.v3 keeps every event of a document until it ends, a
+// few hundred bytes per value: a flow list of 240,000 numbers cost it 375
+// MB). For anything else (comments, anchors, folded style, quoted text in a
+// flow collection, a sequence in a sequence) it declines, and the caller
+// writes the item with yaml.v3; a test and a fuzz target check that the two
+// give the same bytes.
 type blockEmitter struct {
 	keys, values map[scalarID]string
 	buf          *bytes.Buffer // where item writes
@@ -36,6 +40,12 @@ func newBlockEmitter() *blockEmitter {
 func (e *blockEmitter) item(w *bytes.Buffer, n *yaml.Node) bool {
 	start := w.Len()
 	e.buf = w
+	if n.Kind == yaml.MappingNode && flowable(n) {
+		w.WriteString("- ")
+		e.flow(n)
+		w.WriteByte('\n')
+		return true
+	}
 	if !plain(n) || n.Kind != yaml.MappingNode || len(n.Content) == 0 || !e.mapping(n, 2, "- ") {
 		w.Truncate(start)
 		return false
@@ -54,7 +64,7 @@ func (e *blockEmitter) mapping(n *yaml.Node, indent int, first string) bool {
 			e.spaces(indent)
 		}
 		key, ok := e.scalar(k, true)
-		if !ok || !plain(v) {
+		if !ok || !(plain(v) || flowable(v)) {
 			return false
 		}
 		e.buf.WriteString(key)
@@ -82,6 +92,11 @@ func (e *blockEmitter) value(v *yaml.Node, indent int) bool {
 	case v.Kind == yaml.SequenceNode && len(v.Content) == 0:
 		e.buf.WriteString(" []\n")
 		return true
+	case v.Style == yaml.FlowStyle:
+		e.buf.WriteByte(' ')
+		e.flow(v)
+		e.buf.WriteByte('\n')
+		return true
 	case v.Kind == yaml.MappingNode:
 		e.buf.WriteByte('\n')
 		e.spaces(indent + 2)
@@ -96,6 +111,13 @@ func (e *blockEmitter) value(v *yaml.Node, indent int) bool {
 
 func (e *blockEmitter) sequence(n *yaml.Node, indent int) bool {
 	for _, item := range n.Content {
+		if flowable(item) {
+			e.spaces(indent)
+			e.buf.WriteString("- ")
+			e.flow(item)
+			e.buf.WriteByte('\n')
+			continue
+		}
 		if !plain(item) {
 			return false
 		}
@@ -140,6 +162,42 @@ func (e *blockEmitter) writeValue(text string, indent int) {
 			e.buf.WriteString(line)
 		}
 		e.buf.WriteByte('\n')
+	}
+}
+
+// flow writes a collection that flowable accepts, as yaml.v3 does: "[a, b]"
+// or "{a: b}", nested collections in flow style whatever their own, all on
+// one line (yaml.v3 sets no line width).
+func (e *blockEmitter) flow(n *yaml.Node) {
+	open, close, step := byte('['), byte(']'), 1
+	if n.Kind == yaml.MappingNode {
+		open, close, step = '{', '}', 2
+	}
+	e.buf.WriteByte(open)
+	for i := 0; i < len(n.Content); i += step {
+		if i > 0 {
+			e.buf.WriteString(", ")
+		}
+		e.flowValue(n.Content[i])
+		if step == 2 {
+			e.buf.WriteString(": ")
+			e.flowValue(n.Content[i+1])
+		}
+	}
+	e.buf.WriteByte(close)
+}
+
+// flowValue writes a scalar or a nested collection of a flow collection.
+func (e *blockEmitter) flowValue(n *yaml.Node) {
+	switch {
+	case n.Kind == yaml.ScalarNode:
+		e.buf.WriteString(n.Value)
+	case len(n.Content) > 0:
+		e.flow(n)
+	case n.Kind == yaml.MappingNode:
+		e.buf.WriteString("{}")
+	default:
+		e.buf.WriteString("[]")
 	}
 }
 
@@ -265,6 +323,68 @@ func decimal(s string) bool {
 func isLetter(c byte) bool { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// flowable reports whether n is a non-empty collection in flow style that
+// flow writes as yaml.v3 does: nothing but plain names and decimal
+// integers (no quoting, no line breaks within them, nothing yaml.v3 would
+// quote in a flow collection: no ":" or flow indicator), the booleans, keys
+// short enough to be simple keys, and collections of the same, without
+// comments, anchors, aliases or tags.
+func flowable(n *yaml.Node) bool {
+	if n.Style != yaml.FlowStyle || len(n.Content) == 0 {
+		return false
+	}
+	return flowContent(n)
+}
+
+func flowContent(n *yaml.Node) bool {
+	if n.Anchor != "" || n.Alias != nil || n.HeadComment != "" || n.LineComment != "" || n.FootComment != "" {
+		return false
+	}
+	switch n.Kind {
+	case yaml.ScalarNode:
+		return n.Style == 0 && flowScalar(n)
+	case yaml.MappingNode:
+		if (n.Tag != "" && n.Tag != yaml.NodeTagMap) || n.Style&^yaml.FlowStyle != 0 {
+			return false
+		}
+		for i := 0; i < len(n.Content); i += 2 {
+			if k := n.Content[i]; k.Kind != yaml.ScalarNode || len(k.Value) > maxSimpleKey {
+				return false
+			}
+		}
+	case yaml.SequenceNode:
+		if (n.Tag != "" && n.Tag != yaml.NodeTagSeq) || n.Style&^yaml.FlowStyle != 0 {
+			return false
+		}
+	default:
+		return false
+	}
+	for _, c := range n.Content {
+		if !flowContent(c) {
+			return false
+		}
+	}
+	return true
+}
+
+// maxSimpleKey is the longest key yaml.v3 writes as a simple key ("k: v"),
+// not an explicit one ("? k").
+const maxSimpleKey = 128
+
+// flowScalar reports whether yaml.v3 writes a scalar in a flow collection
+// as it is.
+func flowScalar(n *yaml.Node) bool {
+	switch n.Tag {
+	case "", yaml.NodeTagString:
+		return safePlain(n.Value) && !strings.ContainsRune(n.Value, ':')
+	case yaml.NodeTagInt:
+		return decimal(n.Value)
+	case yaml.NodeTagBool:
+		return n.Value == "true" || n.Value == "false"
+	}
+	return false
+}
 
 // flowless reports whether a collection is in block style, or is empty
 // ("{}" and "[]" read back as flow style, and are written the same way).

@@ -2,6 +2,7 @@ package encode
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -76,6 +77,7 @@ func FuzzBlockEmitter(f *testing.F) {
 		"a: 'on'\nb: \"443\"\nc: [x, {y: z}]\nd: {}\ne: []\nf: '{{ .x }}'\n",
 		"k: -1.5\nl: true\nm: ~\nn: 2001-12-14\no: a:b\np: '#x'\nq: \"\\t\"\n",
 		"data:\n  app.yaml: |\n    level: info\n\n    x: 1\n  s: |-\n     lead\n    b\nargs:\n- |\n  set -e\n  run\n",
+		"metadata: {name: a, labels: {app: x}}\ndata: {k: [1, 2, [3, {a: b}], {}, []]}\nlist:\n- {name: V0, value: x}\n- [a, -1, true]\n",
 	} {
 		f.Add(seed)
 	}
@@ -178,5 +180,66 @@ func TestBlockEmitterTakesRenderedObjects(t *testing.T) {
 	}
 	if taken < 10 {
 		t.Fatalf("only %d rendered objects checked", taken)
+	}
+}
+
+// TestBlockEmitterFlow checks flow collections against yaml.v3: lists and
+// maps of names and numbers of many lengths (yaml.v3 writes each on one
+// line, however long), under keys of several lengths, at several depths, in
+// block lists, nested in each other, and as whole items. The emitter must
+// take them all and write them byte for byte.
+func TestBlockEmitterFlow(t *testing.T) {
+	words := []string{"1", "22", "333", "a", "bb", "v1.2.3", "registry.example.com/x", "true", "-7", "x-y_z", strings.Repeat("w", 70), strings.Repeat("9", 18)}
+	word := func(i int) string { return words[i%len(words)] }
+	var docs []string
+	for n := 1; n <= 60; n++ {
+		var list, flowMap []string
+		for i := range n {
+			list = append(list, word(i+n))
+			flowMap = append(flowMap, "k"+strings.Repeat("e", i%7)+fmt.Sprint(i)+": "+word(i))
+		}
+		l, m := "["+strings.Join(list, ", ")+"]", "{"+strings.Join(flowMap, ", ")+"}"
+		for _, key := range []string{"k", strings.Repeat("key", 9), strings.Repeat("k", 75)} {
+			docs = append(docs,
+				key+": "+l,
+				key+": "+m,
+				"a:\n  b:\n    "+key+": "+l+"\n    c: "+m,
+				key+":\n- "+l+"\n- "+m+"\n- x",
+				"a:\n  "+key+":\n  - b: "+l,
+				key+": {x: "+l+", ya: [], za: {}, wa: {p: "+m+"}}",
+				key+": ["+l+", "+m+", [], {}]",
+				key+": [a: b, "+m+"]",
+			)
+		}
+		docs = append(docs, "{a: "+l+", b: "+m+"}") // an item in flow style
+	}
+	for _, doc := range docs {
+		node, err := yaml.Parse(doc)
+		if err != nil {
+			t.Fatalf("%v:\n%s", err, doc)
+		}
+		got, ok := emitItem(node.YNode())
+		if !ok {
+			t.Errorf("the emitter declined\n%s", doc)
+			continue
+		}
+		var want bytes.Buffer
+		if err := encodeInto(&want, mapping("items", &yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{node.YNode()}}), itemsKey); err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != want.String() {
+			t.Fatalf("block emitter wrote\n%s\nyaml.v3 wrote\n%s", got, want.String())
+		}
+	}
+	// What yaml.v3 would quote, break or write otherwise in a flow
+	// collection is declined.
+	for _, doc := range []string{"k: [\"q\"]", "k: ['q']", "k: [a b]", "k: [a:b]", "k: [null]", "k: [1.5]", "k: [&a x, *a]", "k: [x] # c", "k: [!t x]", "k: {" + strings.Repeat("k", 129) + ": v}", "k: [é]", "k: [yes]"} {
+		node, err := yaml.Parse(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := emitItem(node.YNode()); ok {
+			t.Errorf("the emitter took %s", doc)
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"sync/atomic"
 
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -27,7 +28,8 @@ func ReadWriterOutput(w io.Writer, rw *kio.ByteReadWriter, items []*yaml.RNode) 
 
 // WriteResourceList writes items, and the function config and results when
 // not nil, as a ResourceList (or a List: apiVersion and kind say which).
-// It clears the items' empty annotations.
+// It clears the items' empty annotations, and writes out each alias whose
+// anchor the item does not hold (see SelfContained).
 func WriteResourceList(w io.Writer, apiVersion, kind string, items []*yaml.RNode, functionConfig, results *yaml.RNode) error {
 	head := mapping("apiVersion", scalar(apiVersion), "kind", scalar(kind))
 	if err := encodeInto(w, head, ""); err != nil {
@@ -44,6 +46,13 @@ func WriteResourceList(w io.Writer, apiVersion, kind string, items []*yaml.RNode
 	if err != nil {
 		return err
 	}
+	if g, ok := w.(interface{ Grow(int) }); ok { // a buffer: grown once, not doubled
+		size := 0
+		for _, chunk := range chunks {
+			size += len(chunk)
+		}
+		g.Grow(size + 4<<10)
+	}
 	for _, chunk := range chunks {
 		if _, err := w.Write(chunk); err != nil {
 			return err
@@ -51,7 +60,7 @@ func WriteResourceList(w io.Writer, apiVersion, kind string, items []*yaml.RNode
 	}
 	var tail []any
 	if functionConfig != nil {
-		tail = append(tail, "functionConfig", functionConfig.YNode())
+		tail = append(tail, "functionConfig", selfContained(functionConfig.YNode()))
 	}
 	if results != nil {
 		tail = append(tail, "results", results.YNode())
@@ -76,8 +85,15 @@ func encodeItems(items []*yaml.RNode) ([][]byte, error) {
 	n := (len(items) + itemsPerChunk - 1) / itemsPerChunk
 	chunks := make([][]byte, n)
 	errs := make([]error, n)
+	var sizeHint atomic.Int64 // the largest chunk so far, to size the next
 	parallel.ForEach(n, func(c int) {
 		var buf bytes.Buffer
+		buf.Grow(int(sizeHint.Load()))
+		defer func() {
+			if size := int64(buf.Len()); size > sizeHint.Load() {
+				sizeHint.Store(size)
+			}
+		}()
 		fast := emitters.Get().(*blockEmitter)
 		defer emitters.Put(fast)
 		for _, item := range items[c*itemsPerChunk : min((c+1)*itemsPerChunk, len(items))] {
@@ -100,10 +116,10 @@ func encodeItem(w *bytes.Buffer, fast *blockEmitter, item *yaml.RNode) error {
 	// The reader's annotations are kept (kpt needs them); empty annotations
 	// and metadata are dropped, as kio.ByteWriter does.
 	clearEmptyAnnotations(item.YNode())
-	if fast.item(w, item.YNode()) {
+	if fast.item(w, item.YNode()) { // it declines anchors and aliases
 		return nil
 	}
-	one := mapping("items", &yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{item.YNode()}})
+	one := mapping("items", &yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{selfContained(item.YNode())}})
 	return encodeInto(w, one, itemsKey)
 }
 

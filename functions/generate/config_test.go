@@ -1,6 +1,7 @@
 package generate
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -54,6 +55,33 @@ func TestAppAsFunctionConfig(t *testing.T) {
 	}
 	if apps != 1 || deployments != 1 {
 		t.Errorf("got %d Apps and %d Deployments in the output, want 1 and 1", apps, deployments)
+	}
+}
+
+// kpt passes the function config's file among the items, with its file
+// annotations: the same App, rendered once. An item with the config's name
+// and other content is an error.
+func TestAppAsFunctionConfigAndItem(t *testing.T) {
+	const app = "apiVersion: slipway.dev/v1alpha1\nkind: App\nmetadata:\n  name: hello\n  namespace: demo\n%sspec:\n  image: registry.example.com/hello:%s\n"
+	config := yaml.MustParse(fmt.Sprintf(app, "", "1.0.0"))
+	same := yaml.MustParse(fmt.Sprintf(app, "  annotations:\n    internal.config.kubernetes.io/path: fn.yaml\n    config.kubernetes.io/path: fn.yaml\n", "1.0.0"))
+	out, results := Render([]*yaml.RNode{same}, config, Options{})
+	if results.ExitCode() != 0 {
+		t.Fatal(results.Error())
+	}
+	deployments := 0
+	for _, obj := range out {
+		if obj.GetKind() == "Deployment" {
+			deployments++
+		}
+	}
+	if deployments != 1 {
+		t.Errorf("%d Deployments, want 1", deployments)
+	}
+	other := yaml.MustParse(fmt.Sprintf(app, "", "2.0.0"))
+	_, results = Render([]*yaml.RNode{other}, config, Options{})
+	if want := `"hello" is also the function config's name, with other content`; results.ExitCode() == 0 || !strings.Contains(results.Error(), want) {
+		t.Errorf("want an error containing %q, got %v", want, results)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"reflect"
 	"sort"
 	"strconv"
 
@@ -56,8 +57,11 @@ func (p Processor) Process(rl *framework.ResourceList) error {
 func unmarkedSources(items []*yaml.RNode) framework.Results {
 	var results framework.Results
 	for _, item := range items {
+		if !v1alpha1.InGroup(item.GetApiVersion()) { // cheap: rendered objects are most items
+			continue
+		}
 		file, index, _ := kioutil.GetFileAnnotations(item)
-		if file == "" || !v1alpha1.InGroup(item.GetApiVersion()) || krm.IsLocalConfig(item) {
+		if file == "" || krm.IsLocalConfig(item) {
 			continue
 		}
 		r := &framework.Result{
@@ -170,6 +174,9 @@ func Expand(items []*yaml.RNode, config *yaml.RNode, opts Options) (*Expansion, 
 	if results.ExitCode() != 0 {
 		return nil, results
 	}
+	if dups := duplicates(in.passThroughMeta, exp.Apps); len(dups) > 0 {
+		return nil, append(results, dups...)
+	}
 	return exp, results
 }
 
@@ -196,6 +203,7 @@ type source struct {
 	index                 int // in the file
 	item                  int // among the input's items; -1 for the function config
 	doc                   map[string]any
+	meta                  yaml.ResourceMeta
 }
 
 func (s *source) results(errs []v1alpha1.FieldError) framework.Results {
@@ -244,6 +252,15 @@ type input struct {
 	apps        []*source
 	platform    *source
 	passThrough []*yaml.RNode
+	// passThroughMeta is what each item of passThrough is, read through
+	// aliases and merge keys.
+	passThroughMeta []passThroughItem
+}
+
+// passThroughItem is an item kept as it is, and its place among the items.
+type passThroughItem struct {
+	meta yaml.ResourceMeta
+	item int
 }
 
 // docs are the App and Platform documents of the input.
@@ -281,6 +298,7 @@ func read(items []*yaml.RNode, config *yaml.RNode, opts *Options) (*input, frame
 			return
 		}
 		seen[id] = src
+		results = append(results, src.results(checkReservedLabels(src, src.meta))...)
 		switch src.kind {
 		case v1alpha1.KindApp:
 			in.apps = append(in.apps, src)
@@ -297,16 +315,21 @@ func read(items []*yaml.RNode, config *yaml.RNode, opts *Options) (*input, frame
 		add(fromConfig)
 	}
 	for i, item := range items {
-		meta, err := item.GetMeta()
+		meta, err := readMeta(item)
 		if err != nil {
 			results = append(results, &framework.Result{Severity: framework.Error, Message: "an input item has no readable metadata: " + err.Error()})
 			continue
 		}
-		if meta.Labels[manifests.LabelManagedBy] == manifests.ManagedBy {
-			continue // rendered earlier: replaced by this rendering
-		}
 		if !v1alpha1.InGroup(meta.APIVersion) {
+			if meta.Labels[manifests.LabelManagedBy] == manifests.ManagedBy {
+				continue // rendered earlier: replaced by this rendering
+			}
+			if r := nearMiss(item, meta, i); r != nil {
+				results = append(results, r)
+				continue
+			}
 			in.passThrough = append(in.passThrough, item)
+			in.passThroughMeta = append(in.passThroughMeta, passThroughItem{meta: meta, item: i})
 			continue
 		}
 		src, res := newSource(item, meta)
@@ -318,11 +341,18 @@ func read(items []*yaml.RNode, config *yaml.RNode, opts *Options) (*input, frame
 			continue
 		}
 		in.passThrough = append(in.passThrough, item)
+		in.passThroughMeta = append(in.passThroughMeta, passThroughItem{meta: meta, item: i})
 		// kustomize passes a generator's config as its only item too; kpt
-		// may pass the config's file among the package's items.
-		if fromConfig == nil || src.kind != fromConfig.kind || src.name != fromConfig.name || src.namespace != fromConfig.namespace {
-			add(src)
+		// may pass the config's file among the package's items. Only the
+		// same object may be both.
+		if fromConfig != nil && src.kind == fromConfig.kind && src.name == fromConfig.name && src.namespace == fromConfig.namespace {
+			if !reflect.DeepEqual(src.doc, fromConfig.doc) {
+				results = append(results, src.results([]v1alpha1.FieldError{{Path: "metadata.name",
+					Detail: fmt.Sprintf("%q is also the function config's name, with other content: the function config and an item may be one %s only when they are the same", src.name, src.kind)}})...)
+			}
+			continue
 		}
+		add(src)
 	}
 	return in, results
 }
@@ -330,7 +360,7 @@ func read(items []*yaml.RNode, config *yaml.RNode, opts *Options) (*input, frame
 // readConfig applies a function config: an App or a Platform (rendered as
 // if it were an item), or a ConfigMap of options (kpt fn eval -- key=value).
 func readConfig(config *yaml.RNode, opts *Options) (*source, framework.Results) {
-	meta, err := config.GetMeta()
+	meta, err := readMeta(config)
 	if err != nil {
 		return nil, framework.Results{{Severity: framework.Error, Message: "function config: " + err.Error()}}
 	}
@@ -381,7 +411,7 @@ func ConfigResult(config *yaml.RNode, fieldPath, message string) *framework.Resu
 // newSource decodes a slipway object, or reports why it is not one.
 func newSource(node *yaml.RNode, meta yaml.ResourceMeta) (*source, framework.Results) {
 	file, index, _ := kioutil.GetFileAnnotations(node)
-	src := &source{kind: meta.Kind, name: meta.Name, namespace: meta.Namespace, file: file}
+	src := &source{kind: meta.Kind, name: meta.Name, namespace: meta.Namespace, file: file, meta: meta}
 	src.index, _ = strconv.Atoi(index)
 	if meta.APIVersion != v1alpha1.APIVersion {
 		return nil, src.results([]v1alpha1.FieldError{{Path: "apiVersion",
@@ -394,9 +424,16 @@ func newSource(node *yaml.RNode, meta yaml.ResourceMeta) (*source, framework.Res
 		}
 		return nil, src.results([]v1alpha1.FieldError{{Path: "kind", Detail: detail}})
 	}
+	keyErrs, bigNumbers := checkKeys(node.YNode(), meta.Kind)
+	if len(keyErrs) > 0 {
+		return nil, src.results(keyErrs)
+	}
 	var doc map[string]any
 	if err := node.YNode().Decode(&doc); err != nil {
 		return nil, src.results([]v1alpha1.FieldError{{Detail: "cannot decode: " + err.Error()}})
+	}
+	if bigNumbers {
+		markNumbers(node.YNode(), doc)
 	}
 	stripInternalAnnotations(doc)
 	src.doc = doc
@@ -409,10 +446,15 @@ func newSource(node *yaml.RNode, meta yaml.ResourceMeta) (*source, framework.Res
 func stripInternalAnnotations(doc map[string]any) {
 	meta, _ := doc["metadata"].(map[string]any)
 	annotations, _ := meta["annotations"].(map[string]any)
+	stripped := false
 	for k := range annotations {
 		if krm.IsClientAnnotation(k) {
 			delete(annotations, k)
+			stripped = true
 		}
+	}
+	if stripped && len(annotations) == 0 {
+		delete(meta, "annotations") // as written before kpt or kustomize annotated it
 	}
 }
 

@@ -88,6 +88,32 @@ func checkRun(t *testing.T, stdin []byte, errorsFile string) {
 	if n := renderedIn(t, stdout.Bytes()) - renderedIn(t, stdin); failure && n > 0 {
 		t.Errorf("a failed run returned %d rendered objects", n)
 	}
+	if err := readsBack(stdout.Bytes()); err != nil {
+		t.Error(err)
+	}
+}
+
+// readsBack checks that output, if any, is YAML, and that each of its
+// objects reads back alone, as kpt writes it to a file of its own: no alias
+// names an anchor that is not in its object.
+func readsBack(output []byte) error {
+	if len(output) == 0 {
+		return nil
+	}
+	items, err := (&kio.ByteReader{Reader: bytes.NewReader(output), OmitReaderAnnotations: true}).Read()
+	if err != nil {
+		return fmt.Errorf("the output does not read back: %v\n%s", err, output)
+	}
+	for i, item := range items {
+		text, err := item.String()
+		if err == nil {
+			_, err = yaml.Parse(text)
+		}
+		if err != nil {
+			return fmt.Errorf("object %d of the output does not read back alone: %v\n%s", i, err, text)
+		}
+	}
+	return nil
 }
 
 func splitLines(s string) []string {
@@ -142,6 +168,15 @@ func TestLimits(t *testing.T) {
 		}},
 		{"deeper than the parser allows", `^error: input: .*exceeded max depth of 10000$`, func() string {
 			return configMap(strings.Repeat("[", 10001) + strings.Repeat("]", 10001))
+		}},
+		{"one large string aliased 12,000 times", `^error: input: items\[0\]: the input's text exceeds the limit of 64 MiB \(aliases counted as what they repeat\)$`, func() string {
+			var b strings.Builder
+			b.WriteString(header + "- apiVersion: slipway.dev/v1alpha1\n  kind: App\n  metadata: {name: shop}\n  spec:\n    image: registry.example.com/shop:1.0.0\n    config:\n      data:\n")
+			b.WriteString("        k0: &big " + strings.Repeat("x", 256<<10) + "\n")
+			for i := 1; i < 12000; i++ {
+				fmt.Fprintf(&b, "        k%d: *big\n", i)
+			}
+			return b.String()
 		}},
 		{"billion laughs", `^error: input: items\[0\]: holds more than the limit of 250000 YAML values`, func() string {
 			var b strings.Builder

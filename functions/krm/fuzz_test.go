@@ -12,7 +12,8 @@ import (
 
 // FuzzRun feeds fuzzed stdin to the render function, as its binary does.
 // It must not panic or hang; it exits 0 or 1; on 1 it returns no rendered
-// object and prints errors; on 0 it prints only warnings. The seed corpus
+// object and prints errors; on 0 it prints only warnings; whatever it
+// writes reads back as YAML, each object alone. The seed corpus
 // is in testdata/fuzz/FuzzRun (the bad-input corpus and golden inputs).
 func FuzzRun(f *testing.F) {
 	f.Add([]byte("apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\n"))
@@ -25,6 +26,9 @@ func FuzzRun(f *testing.F) {
 		code := krm.Run(generate.Processor{}, bytes.NewReader(stdin), &stdout, &stderr)
 		if d := time.Since(start); d > 5*time.Second {
 			t.Fatalf("the run took %v", d)
+		}
+		if err := readsBack(stdout.Bytes()); err != nil {
+			t.Fatal(err)
 		}
 		switch code {
 		case 0:

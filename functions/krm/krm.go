@@ -7,7 +7,10 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"regexp"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/kio"
@@ -54,8 +57,7 @@ func execute(p framework.ResourceListProcessor, data []byte, out *bytes.Buffer) 
 	rl := framework.ResourceList{}
 	var err error
 	if rl.Items, err = rw.Read(); err != nil {
-		// kyaml prefixes YAML syntax errors with its own error type's name.
-		return nil, fmt.Errorf("input: %s", strings.TrimPrefix(err.Error(), "MalformedYAMLError: "))
+		return nil, fmt.Errorf("input: %s", YAMLError(err, data))
 	}
 	rl.FunctionConfig = rw.FunctionConfig
 	limitsErr := CheckLimits(rl.Items, rl.FunctionConfig)
@@ -69,6 +71,13 @@ func execute(p framework.ResourceListProcessor, data []byte, out *bytes.Buffer) 
 	}
 	if limitsErr != nil {
 		return nil, limitsErr
+	}
+	// An item that is an alias ("- *other") is the object it repeats; as an
+	// alias, every kyaml function would take it for an empty one.
+	for _, item := range rl.Items {
+		if item.YNode().Kind == yaml.AliasNode {
+			encode.SelfContained([]*yaml.RNode{item})
+		}
 	}
 	// Items from kpt and kustomize carry file annotations, in a legacy and a
 	// current form that must be kept in step; a plain ResourceList has none,
@@ -95,6 +104,7 @@ func execute(p framework.ResourceListProcessor, data []byte, out *bytes.Buffer) 
 	if rw.WrappingKind == "" {
 		// A bare stream of objects is written back as one; each object is
 		// its own document, so it needs no special writer.
+		encode.SelfContained(rl.Items)
 		if err := rw.Write(rl.Items); err != nil {
 			return nil, err
 		}
@@ -102,6 +112,59 @@ func execute(p framework.ResourceListProcessor, data []byte, out *bytes.Buffer) 
 		return nil, err
 	}
 	return rl.Results, procErr
+}
+
+// YAMLError is the message of an error of kyaml's reader of data, without
+// the name of kyaml's error type, which means nothing to the reader of the
+// message. A key longer than YAML allows before a colon (1024 characters)
+// gets the YAML parser's message for a colon where no key can be ("mapping
+// values are not allowed in this context"): it is said instead.
+func YAMLError(err error, data []byte) string {
+	msg := strings.TrimPrefix(err.Error(), "MalformedYAMLError: ")
+	m := syntaxError.FindStringSubmatch(msg)
+	if m == nil {
+		return msg
+	}
+	line, _ := strconv.Atoi(m[1])
+	lines := bytes.Split(data, []byte("\n"))
+	// The parser names the line of the colon, or, in a flow mapping, the
+	// line before the one it gave up on.
+	for _, n := range []int{line, line + 1} {
+		if n < 1 || n > len(lines) {
+			continue
+		}
+		if k := longestKey(string(lines[n-1])); k > maxKeyLength {
+			return fmt.Sprintf("yaml: line %d: a key is %d characters long; YAML allows at most %d before a colon", n, k, maxKeyLength)
+		}
+	}
+	return msg
+}
+
+// maxKeyLength is the longest key YAML reads before a colon (an implicit
+// key), in characters.
+const maxKeyLength = 1024
+
+var syntaxError = regexp.MustCompile(`^yaml: line (\d+): (mapping values are not allowed in this context|did not find expected ',' or '}')$`)
+
+// longestKey is the length, in characters, of the longest run of text
+// before a colon of a line: a key as YAML counts it (quotes included),
+// without indentation and sequence or explicit-key marks.
+func longestKey(line string) int {
+	longest, start := 0, 0
+	for i := 0; i < len(line); i++ {
+		switch c := line[i]; {
+		case c == '{' || c == ',' || c == '[':
+			start = i + 1
+		case c == ':' && (i+1 == len(line) || strings.IndexByte(" \t,}]", line[i+1]) >= 0):
+			key := strings.TrimSpace(line[start:i])
+			for strings.HasPrefix(key, "- ") || strings.HasPrefix(key, "? ") {
+				key = strings.TrimSpace(key[2:])
+			}
+			longest = max(longest, utf8.RuneCountInString(key))
+			start = i + 1
+		}
+	}
+	return longest
 }
 
 // ReadLimited reads all of r, or fails when it holds more than limit bytes.

@@ -78,3 +78,35 @@ func TestRunFileAnnotations(t *testing.T) {
 		})
 	}
 }
+
+// TestLongKey checks that a key longer than YAML allows before a colon is
+// said to be, whatever its form, and that other syntax errors keep the
+// parser's message.
+func TestLongKey(t *testing.T) {
+	const head = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: a}\n"
+	k := strings.Repeat("k", 1025)
+	for name, tc := range map[string]struct{ data, want string }{
+		"block":           {"  data:\n    " + k + ": v\n", "input: yaml: line 8: a key is 1025 characters long; YAML allows at most 1024 before a colon"},
+		"quotes count":    {"  data:\n    \"" + k[:1023] + "\": v\n", "input: yaml: line 8: a key is 1025 characters long; YAML allows at most 1024 before a colon"},
+		"in a list":       {"  data:\n  - " + k + ": v\n", "input: yaml: line 8: a key is 1025 characters long; YAML allows at most 1024 before a colon"},
+		"flow":            {"  data: {a: b, " + k + ": v}\n", "input: yaml: line 7: a key is 1025 characters long; YAML allows at most 1024 before a colon"},
+		"characters":      {"  data:\n    " + strings.Repeat("é", 1025) + ": v\n", "input: yaml: line 8: a key is 1025 characters long; YAML allows at most 1024 before a colon"},
+		"another problem": {"  data:\n    a: b: c\n", "input: yaml: line 8: mapping values are not allowed in this context"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			if code := Run(addObject{}, strings.NewReader(head+tc.data), &stdout, &stderr); code != 1 {
+				t.Fatalf("exit code %d", code)
+			}
+			if got := strings.TrimSpace(stderr.String()); got != "error: "+tc.want {
+				t.Errorf("got %q\nwant %q", got, "error: "+tc.want)
+			}
+		})
+	}
+	for _, ok := range []string{"  data:\n    " + k[:1024] + ": v\n", "  data:\n    ? " + k + "\n    : v\n"} {
+		var stdout, stderr bytes.Buffer
+		if code := Run(addObject{}, strings.NewReader(head+ok), &stdout, &stderr); code != 0 {
+			t.Errorf("exit code %d: %s", code, stderr.String())
+		}
+	}
+}

@@ -20,6 +20,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/slipway-dev/slipway/functions/api/v1alpha1"
+	"github.com/slipway-dev/slipway/functions/encode"
 	"github.com/slipway-dev/slipway/functions/generate"
 	"github.com/slipway-dev/slipway/functions/krm"
 )
@@ -73,6 +74,7 @@ func Render(items []*yaml.RNode, opts generate.Options) (*Output, error) {
 		out = append(out, a.Objects...)
 	}
 	var buf bytes.Buffer
+	encode.SelfContained(out) // no alias whose anchor another object holds
 	if err := (kio.ByteWriter{Writer: &buf}).Write(out); err != nil {
 		return nil, fmt.Errorf("writing output: %w", err)
 	}
@@ -82,20 +84,21 @@ func Render(items []*yaml.RNode, opts generate.Options) (*Output, error) {
 // Read reads the objects of each path: a YAML file, a directory (its
 // top-level YAML files, see YAMLFiles), or "-" for stdin. Each object is
 // annotated with the file it came from, named as the path gives it, so that
-// messages name it.
+// messages name it. All of them are one input, held to its limits.
 func Read(paths []string, stdin io.Reader) ([]*yaml.RNode, error) {
 	var items []*yaml.RNode
+	files := krm.NewFileReader()
 	for _, p := range paths {
 		var nodes []*yaml.RNode
 		var err error
 		if p == "-" {
-			nodes, err = krm.Read(stdin, "stdin")
+			nodes, err = files.Read(stdin, "stdin")
 		} else if info, statErr := os.Stat(p); statErr != nil {
 			err = statErr
 		} else if info.IsDir() {
-			nodes, err = ReadDir(p, p)
+			nodes, err = readDir(files, p, p)
 		} else {
-			nodes, err = krm.ReadFile(p, p)
+			nodes, err = files.ReadFile(p, p)
 		}
 		if err != nil {
 			return nil, err
@@ -106,15 +109,19 @@ func Read(paths []string, stdin io.Reader) ([]*yaml.RNode, error) {
 }
 
 // ReadDir reads the objects of dir's top-level YAML files, each named as
-// shown joined with its name (shown may be empty).
+// shown joined with its name (shown may be empty), as one input.
 func ReadDir(dir, shown string) ([]*yaml.RNode, error) {
+	return readDir(krm.NewFileReader(), dir, shown)
+}
+
+func readDir(files *krm.FileReader, dir, shown string) ([]*yaml.RNode, error) {
 	names, err := YAMLFiles(dir)
 	if err != nil {
 		return nil, err
 	}
 	var items []*yaml.RNode
 	for _, name := range names {
-		nodes, err := krm.ReadFile(filepath.Join(dir, name), filepath.Join(shown, name))
+		nodes, err := files.ReadFile(filepath.Join(dir, name), filepath.Join(shown, name))
 		if err != nil {
 			return nil, err
 		}

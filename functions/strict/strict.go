@@ -43,6 +43,13 @@ var (
 	maxReportedNames = 5
 )
 
+// Number is a number written without quotes that is beyond the range of a
+// 64-bit float (1e400, a 400-digit integer). YAML decoders read it as the
+// string of its digits, and the API server would too, so it is accepted
+// where a string is; messages call it a number, which it is in YAML and
+// JSON.
+type Number string
+
 // Check walks value (as produced by decoding YAML or JSON into an interface{})
 // against the type t and returns every problem, in document order.
 func Check(value any, t reflect.Type, path *field.Path) []Error {
@@ -100,7 +107,7 @@ func (c *checker) check(value any, t reflect.Type, path *field.Path) {
 			return
 		}
 		for _, k := range slices.Sorted(maps.Keys(m)) {
-			c.check(m[k], t.Elem(), path.Key(k))
+			c.check(m[k], t.Elem(), path.Key(ShortKey(k)))
 		}
 	case reflect.Slice:
 		list, ok := value.([]any)
@@ -122,7 +129,9 @@ func (c *checker) check(value any, t reflect.Type, path *field.Path) {
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		c.checkInt(value, t, path)
 	case reflect.Float32, reflect.Float64:
-		if !isNumber(value) {
+		if n, ok := value.(Number); ok {
+			c.fail(path, "number %s is out of range", shortNumber(n))
+		} else if !isNumber(value) {
 			c.fail(path, "must be a number, got %s", describe(value))
 		}
 	case reflect.Interface:
@@ -141,7 +150,7 @@ func (c *checker) checkStruct(value any, t reflect.Type, path *field.Path) {
 	for _, k := range slices.Sorted(maps.Keys(m)) {
 		f, known := fields[k]
 		if !known {
-			c.fail(path.Child(k), "unknown field%s", suggestion(k, fields))
+			c.fail(path.Child(ShortKey(k)), "unknown field%s", suggestion(k, fields))
 			continue
 		}
 		c.check(m[k], f, path.Child(k))
@@ -205,11 +214,22 @@ func jsonFields(t reflect.Type) map[string]reflect.Type {
 	return fields
 }
 
-// suggestion names the known field closest to a misspelt one, if any is close.
+// suggestion names the known field closest to a misspelt one, if any is
+// close: at most two edits away. Two strings are at least as many edits
+// apart as their lengths differ, so a name much longer than every field's
+// (an attacker's thousand-character key) costs no distance computation.
 func suggestion(name string, fields map[string]reflect.Type) string {
-	best, bestDist := "", 3
+	const maxDist = 2
+	if len(name) > maxFieldName+maxDist {
+		return ""
+	}
+	lower := strings.ToLower(name)
+	best, bestDist := "", maxDist+1
 	for known := range fields {
-		if d := distance(strings.ToLower(name), strings.ToLower(known)); d < bestDist || (d == bestDist && best != "" && known < best) {
+		if abs(len(name)-len(known)) >= bestDist {
+			continue
+		}
+		if d := Distance(lower, strings.ToLower(known)); d < bestDist || (d == bestDist && best != "" && known < best) {
 			best, bestDist = known, d
 		}
 	}
@@ -219,8 +239,74 @@ func suggestion(name string, fields map[string]reflect.Type) string {
 	return ""
 }
 
-// distance is the Levenshtein distance between a and b.
-func distance(a, b string) int {
+// maxFieldName is longer than any JSON field name of the types checked.
+const maxFieldName = 64
+
+func abs(n int) int { return max(n, -n) }
+
+// shortNumber is a number as messages show it: a very long one by its
+// start and length.
+func shortNumber(n Number) string { return ShortKey(string(n)) }
+
+// PathOf is the field path, in the form Check reports, of the value reached
+// from base, the path of a document of type t, through keys: a string for a
+// field or map key, an int for a list index. Where t says nothing (a raw
+// or untyped value), a key is a field.
+func PathOf(t reflect.Type, base *field.Path, keys []any) *field.Path {
+	path := base
+	for _, k := range keys {
+		for t != nil && t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		if i, ok := k.(int); ok {
+			path = path.Index(i)
+			if t != nil && t.Kind() == reflect.Slice {
+				t = t.Elem()
+			} else {
+				t = nil
+			}
+			continue
+		}
+		name := k.(string)
+		switch {
+		case t != nil && t.Kind() == reflect.Map:
+			path, t = path.Key(ShortKey(name)), t.Elem()
+		case t != nil && t.Kind() == reflect.Struct && t != quantityType && t != intOrStringType:
+			ft, known := cachedFields(t)[name]
+			path = path.Child(ShortKey(name))
+			t = nil
+			if known {
+				t = ft
+			}
+		default:
+			path, t = path.Child(ShortKey(name)), nil
+		}
+	}
+	return path
+}
+
+// maxKeyShown is how many characters of a key a message shows.
+const maxKeyShown = 40
+
+// ShortKey is a map key as messages show it: whole when it is short, else
+// its first 40 characters and its length, so that a long key (a typo'd
+// field name of a thousand characters) does not fill every line it is on.
+func ShortKey(k string) string {
+	n := utf8.RuneCountInString(k)
+	if n <= maxKeyShown+10 {
+		return k
+	}
+	cut := 0
+	for range maxKeyShown {
+		_, size := utf8.DecodeRuneInString(k[cut:])
+		cut += size
+	}
+	return fmt.Sprintf("%s… (%d characters)", k[:cut], n)
+}
+
+// Distance is the Levenshtein distance between a and b, in bytes. It costs
+// the product of their lengths.
+func Distance(a, b string) int {
 	prev := make([]int, len(b)+1)
 	for j := range prev {
 		prev[j] = j
@@ -240,7 +326,13 @@ func distance(a, b string) int {
 	return prev[len(b)]
 }
 
-func isString(v any) bool { _, ok := v.(string); return ok }
+func isString(v any) bool {
+	switch v.(type) {
+	case string, Number:
+		return true
+	}
+	return false
+}
 
 func isNumber(v any) bool {
 	switch v.(type) {
@@ -303,6 +395,8 @@ func describe(v any) string {
 			return fmt.Sprintf("string %q", x)
 		}
 		return fmt.Sprintf("a string (%s, not shown)", count(utf8.RuneCountInString(x), "character"))
+	case Number:
+		return fmt.Sprintf("number %s (beyond the range of a 64-bit float)", shortNumber(x))
 	case bool:
 		return fmt.Sprintf("boolean %v", x)
 	case int, int64, uint64, float64, json.Number:
@@ -311,6 +405,9 @@ func describe(v any) string {
 		keys := slices.Sorted(maps.Keys(x))
 		if len(keys) > maxReportedNames {
 			keys = append(keys[:maxReportedNames], "...")
+		}
+		for i, k := range keys {
+			keys[i] = ShortKey(k)
 		}
 		return fmt.Sprintf("a map with keys %s", strings.Join(keys, ", "))
 	case []any:
