@@ -3,7 +3,6 @@ package generate
 import (
 	"fmt"
 	"strconv"
-	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/kio/filters"
@@ -11,28 +10,9 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/slipway-dev/slipway/functions/api/v1alpha1"
+	"github.com/slipway-dev/slipway/functions/krm"
 	"github.com/slipway-dev/slipway/functions/manifests"
 )
-
-// identity is what tells one object from another on a cluster: its API
-// group (not its version), kind, namespace and name.
-type identity struct{ group, kind, namespace, name string }
-
-func identityOf(apiVersion, kind, namespace, name string) identity {
-	group, _, found := strings.Cut(apiVersion, "/")
-	if !found {
-		group = "" // the core group: "v1"
-	}
-	return identity{group, kind, namespace, name}
-}
-
-func (id identity) String() string {
-	name := id.name
-	if id.namespace != "" {
-		name = id.namespace + "/" + name
-	}
-	return id.kind + " " + name
-}
 
 // holder is what gives an object its identity: an item that passes
 // through, an App that renders it, or Flagger, which creates objects for an
@@ -52,19 +32,19 @@ type holder struct {
 // (never applied) clash with nothing.
 func duplicates(passThrough []passThroughItem, apps []*RenderedApp) framework.Results {
 	var results framework.Results
-	held := map[identity]holder{}
+	held := map[krm.Identity]holder{}
 	for _, p := range passThrough {
 		m := p.meta
 		if m.Name == "" || v1alpha1.InGroup(m.APIVersion) || m.Annotations[filters.LocalConfigAnnotation] == "true" {
 			continue
 		}
-		id := identityOf(m.APIVersion, m.Kind, m.Namespace, m.Name)
+		id := krm.IdentityOf(m.APIVersion, m.Kind, m.Namespace, m.Name)
 		if _, ok := held[id]; !ok {
 			held[id] = holder{passThrough: describeItem(m, p.item)}
 		}
 	}
 	for _, a := range apps {
-		clash := func(id identity, h holder) {
+		clash := func(id krm.Identity, h holder) {
 			first, ok := held[id]
 			if !ok {
 				held[id] = h
@@ -73,7 +53,7 @@ func duplicates(passThrough []passThroughItem, apps []*RenderedApp) framework.Re
 			results = append(results, a.source.results([]v1alpha1.FieldError{{Detail: clashMessage(id, h, first)}})...)
 		}
 		for _, obj := range a.Objects {
-			clash(identityOf(obj.GetApiVersion(), obj.GetKind(), obj.GetNamespace(), obj.GetName()), holder{app: a})
+			clash(krm.IdentityOfNode(obj), holder{app: a})
 		}
 		for _, f := range flaggerObjects(a.App) {
 			clash(f.id, holder{app: a, flagger: f.what})
@@ -83,7 +63,7 @@ func duplicates(passThrough []passThroughItem, apps []*RenderedApp) framework.Re
 }
 
 // clashMessage says, for the App of h, that id is held by first too.
-func clashMessage(id identity, h, first holder) string {
+func clashMessage(id krm.Identity, h, first holder) string {
 	var subject string
 	if h.flagger != "" {
 		subject = fmt.Sprintf("Flagger creates %s as this App's %s", id, h.flagger)
@@ -101,7 +81,7 @@ func clashMessage(id identity, h, first holder) string {
 
 // flaggerObject is an object Flagger creates for an App under it.
 type flaggerObject struct {
-	id   identity
+	id   krm.Identity
 	what string
 }
 
@@ -117,20 +97,23 @@ func flaggerObjects(app *v1alpha1.App) []flaggerObject {
 	}
 	ns, name := app.Namespace, app.Name
 	primary, canary := name+manifests.FlaggerPrimarySuffix, name+manifests.SuffixCanary
+	id := func(group, kind, name string) krm.Identity {
+		return krm.Identity{Group: group, Kind: kind, Namespace: ns, Name: name}
+	}
 	out := []flaggerObject{
-		{identity{"apps", "Deployment", ns, primary}, "primary Deployment"},
-		{identity{"", "Service", ns, name}, "apex Service"},
-		{identity{"", "Service", ns, primary}, "primary Service"},
-		{identity{"", "Service", ns, canary}, "canary Service"},
-		{identity{"networking.istio.io", "VirtualService", ns, name}, "VirtualService"},
-		{identity{"networking.istio.io", "DestinationRule", ns, primary}, "primary DestinationRule"},
-		{identity{"networking.istio.io", "DestinationRule", ns, canary}, "canary DestinationRule"},
+		{id("apps", "Deployment", primary), "primary Deployment"},
+		{id("", "Service", name), "apex Service"},
+		{id("", "Service", primary), "primary Service"},
+		{id("", "Service", canary), "canary Service"},
+		{id("networking.istio.io", "VirtualService", name), "VirtualService"},
+		{id("networking.istio.io", "DestinationRule", primary), "primary DestinationRule"},
+		{id("networking.istio.io", "DestinationRule", canary), "canary DestinationRule"},
 	}
 	if app.Spec.Autoscaling != nil {
-		out = append(out, flaggerObject{identity{"autoscaling", "HorizontalPodAutoscaler", ns, primary}, "primary HorizontalPodAutoscaler"})
+		out = append(out, flaggerObject{id("autoscaling", "HorizontalPodAutoscaler", primary), "primary HorizontalPodAutoscaler"})
 	}
 	if app.Spec.Config != nil {
-		out = append(out, flaggerObject{identity{"", "ConfigMap", ns, name + manifests.SuffixConfig + manifests.FlaggerPrimarySuffix}, "primary copy of the ConfigMap"})
+		out = append(out, flaggerObject{id("", "ConfigMap", name+manifests.SuffixConfig+manifests.FlaggerPrimarySuffix), "primary copy of the ConfigMap"})
 	}
 	return out
 }
@@ -139,7 +122,7 @@ func flaggerObjects(app *v1alpha1.App) []flaggerObject {
 // names an App: "file: Kind namespace/name" or "items[i]: Kind
 // namespace/name".
 func describeItem(m yaml.ResourceMeta, item int) string {
-	id := identityOf(m.APIVersion, m.Kind, m.Namespace, m.Name).String()
+	id := krm.IdentityOf(m.APIVersion, m.Kind, m.Namespace, m.Name).String()
 	file := m.Annotations[kioutil.PathAnnotation]
 	if file == "" {
 		file = m.Annotations[kioutil.LegacyPathAnnotation]
