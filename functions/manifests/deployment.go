@@ -73,7 +73,7 @@ func (r *renderer) strategy(pod processPod) appsv1.DeploymentStrategy {
 // "app: <app>-<worker>", so that no selector of the App's serving pods (its
 // Services, Rollout or budget) ever counts them.
 func (r *renderer) worker(w *v1alpha1.Worker) *appsv1.Deployment {
-	pod := r.processPod(&w.Process)
+	pod := r.processPod(&w.Container)
 	replicas := w.Replicas
 	if w.Autoscaling != nil {
 		replicas = nil

@@ -44,7 +44,7 @@ func hookAnnotations(hook string) map[string]string {
 // Never, so that a failed pod stays for its logs), retried backoffLimit
 // times, within activeDeadlineSeconds.
 func (r *renderer) jobSpec(j *v1alpha1.Job) batchv1.JobSpec {
-	pod := r.processPod(&j.Process)
+	pod := r.processPod(&j.Container)
 	pod.restartPolicy = corev1.RestartPolicyNever
 	return batchv1.JobSpec{
 		BackoffLimit:            j.BackoffLimit,

@@ -47,7 +47,7 @@ func (r *renderer) servingPod(track, image string) processPod {
 }
 
 // processPod is the pod of a worker or a job.
-func (r *renderer) processPod(p *v1alpha1.Process) processPod {
+func (r *renderer) processPod(p *v1alpha1.Container) processPod {
 	return processPod{
 		container: p.Name,
 		labels:    r.processLabels(p.Name),

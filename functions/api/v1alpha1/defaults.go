@@ -60,11 +60,7 @@ func setDefaults(app *App) {
 		}
 	}
 	for i := range s.InitContainers {
-		c := &s.InitContainers[i]
-		c.Image = or(c.Image, s.Image)
-		if c.Resources == nil {
-			c.Resources = s.Resources
-		}
+		s.InitContainers[i].inherit(s)
 	}
 	for i := range s.Sidecars {
 		s.Sidecars[i].Image = or(s.Sidecars[i].Image, s.Image)
@@ -201,9 +197,10 @@ func setAutoscalingDefaults(a *Autoscaling) {
 	}
 }
 
-// inherit gives a worker or job what it takes from the App when it sets
-// nothing of its own: the image (the stable one) and the resources.
-func (p *Process) inherit(s *AppSpec) {
+// inherit gives an init container, a worker or a job what it takes from the
+// App when it sets nothing of its own: the image (the stable one) and the
+// resources.
+func (p *Container) inherit(s *AppSpec) {
 	p.Image = or(p.Image, s.Image)
 	if p.Resources == nil {
 		p.Resources = s.Resources

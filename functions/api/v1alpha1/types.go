@@ -292,54 +292,36 @@ type Strategy struct {
 	MaxUnavailable *intstr.IntOrString `json:"maxUnavailable,omitempty"`
 }
 
-// Container is an init container or a sidecar.
+// Container is an init container, a sidecar, or the container of a worker
+// or a job, which shares the App's env, envFrom, config, mounted secrets,
+// service account, security and pod settings, init containers and sidecars
+// (see docs/production.md for what each kind of container shares).
 type Container struct {
-	// Name of the container, a DNS label unique in the pod. Required.
+	// Name of the container, a DNS label unique in the pod; a worker's or
+	// job's objects are named "<app>-<name>". Required.
 	Name string `json:"name,omitempty"`
-	// Image of the container. Default: the App's image
+	// Image of the container. Default: the App's image (its stable image
+	// while a canary runs); a container of the App's image needs a command
 	Image string `json:"image,omitempty"`
 	// Command replaces the image's entrypoint.
 	Command []string `json:"command,omitempty"`
 	// Args are the arguments to the entrypoint.
 	Args []string `json:"args,omitempty"`
-	// Env is added to the container's environment (an init container's
-	// starts with the App's env; a variable of the same name replaces it).
+	// Env is added to the container's environment: an init container's, a
+	// worker's and a job's start with the App's env (a variable of the same
+	// name replaces the App's); a sidecar's is its own.
 	Env []EnvVar `json:"env,omitempty"`
-	// Resources of the container, as in core/v1. Default: none (an init
-	// container: the App's)
+	// Resources of the container, as in core/v1. Default: the App's, for
+	// init containers, workers and jobs; none for a sidecar
 	Resources *corev1.ResourceRequirements `json:"resources,omitempty"`
 	// Mounts names the App volumes mounted into the container, at their
 	// mountPath. Example: [pids]
 	Mounts []string `json:"mounts,omitempty"`
 }
 
-// Process is what a worker and a job have alike: a process of the App's
-// image with its own command, which shares the App's env, envFrom, config,
-// mounted secrets, service account, security and pod settings, its init
-// containers and sidecars.
-type Process struct {
-	// Name of the process; its objects are named "<app>-<name>". Required.
-	Name string `json:"name,omitempty"`
-	// Image runs another image. Default: the App's image (its stable image
-	// while a canary runs)
-	Image string `json:"image,omitempty"`
-	// Command replaces the image's entrypoint.
-	Command []string `json:"command,omitempty"`
-	// Args are the arguments to the entrypoint.
-	Args []string `json:"args,omitempty"`
-	// Env is added after the App's env; a variable of the same name
-	// replaces the App's.
-	Env []EnvVar `json:"env,omitempty"`
-	// Resources of the process, as in core/v1. Default: the App's
-	Resources *corev1.ResourceRequirements `json:"resources,omitempty"`
-	// Mounts names the App volumes mounted into the process, at their
-	// mountPath. Example: [pids]
-	Mounts []string `json:"mounts,omitempty"`
-}
-
 // Worker is a long-running process of the App without a Service.
 type Worker struct {
-	Process `json:",inline"`
+	Container `json:",inline"`
 	// Replicas of the worker. Ignored when autoscaling is set. Default: 1
 	Replicas *int32 `json:"replicas,omitempty"`
 	// Autoscaling adds a HorizontalPodAutoscaler for the worker.
@@ -360,7 +342,7 @@ const (
 // Job is a process that runs to completion: with every sync (hook) or on a
 // schedule, one of the two.
 type Job struct {
-	Process `json:",inline"`
+	Container `json:",inline"`
 	// Hook runs the job with every Argo CD sync: PreSync (before the
 	// workloads roll, after the secrets, config and claims the pods need
 	// exist) or PostSync (after the sync succeeds). See docs/production.md

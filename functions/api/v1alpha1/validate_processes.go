@@ -326,7 +326,7 @@ func (s *AppSpec) volumeNames() []string {
 // process are named "<app>-<process>", which must stay a label (63
 // characters) as the pods' app label, or less (a CronJob's name, which its
 // Jobs extend).
-func (v *validator) process(app *App, p *Process, path *field.Path, maxName int, seen map[string]string) {
+func (v *validator) process(app *App, p *Container, path *field.Path, maxName int, seen map[string]string) {
 	s := &app.Spec
 	if v.required(path.Child("name"), p.Name) {
 		v.messages(path.Child("name"), p.Name, validation.IsDNS1123Label(p.Name))
@@ -377,7 +377,7 @@ func (v *validator) workers(app *App, path *field.Path) {
 	}
 	for i := range app.Spec.Workers {
 		w, p := &app.Spec.Workers[i], path.Index(i)
-		v.process(app, &w.Process, p, validation.DNS1123LabelMaxLength, seen)
+		v.process(app, &w.Container, p, validation.DNS1123LabelMaxLength, seen)
 		v.nonNegative(w.Replicas, p.Child("replicas"))
 		v.autoscaling(w.Autoscaling, w.Resources, p.Child("resources"), p.Child("autoscaling"))
 		v.disruptionBudget(w.DisruptionBudget, w.Replicas, w.Autoscaling, p.Child("disruptionBudget"))
@@ -396,7 +396,7 @@ func (v *validator) jobs(app *App, path *field.Path) {
 		if j.Schedule != "" {
 			maxName = maxCronJobName
 		}
-		v.process(app, &j.Process, p, maxName, seen)
+		v.process(app, &j.Container, p, maxName, seen)
 		switch {
 		case j.Hook != "" && j.Schedule != "":
 			v.add(p, "set either hook (run with every sync) or schedule (a CronJob), not both")
