@@ -180,6 +180,9 @@ type PolicyRequire struct {
 	ReadinessProbe bool `json:"readinessProbe,omitempty"`
 	// LivenessProbe of the serving container. Default: false
 	LivenessProbe bool `json:"livenessProbe,omitempty"`
+	// AllowFrom: every App with ports lists its allowed callers (allowFrom),
+	// so that no service is open to every pod of the cluster. Default: false
+	AllowFrom bool `json:"allowFrom,omitempty"`
 }
 
 // Bounds are a minimum and a maximum; either may be unset.

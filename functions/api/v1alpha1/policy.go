@@ -58,6 +58,9 @@ func checkPolicy(app *App, platform *Platform) []FieldError {
 			if r.LivenessProbe && (s.Probes == nil || s.Probes.Liveness == nil) {
 				v.add(specPath.Child("probes", "liveness"), "required by %s", rule("require.livenessProbe"))
 			}
+			if r.AllowFrom && len(s.AllowFrom) == 0 {
+				v.add(specPath.Child("allowFrom"), "required by %s: list the callers the App admits", rule("require.allowFrom"))
+			}
 		}
 	}
 	if b := pol.Replicas; b != nil {
