@@ -28,7 +28,10 @@ const usage = `usage: slipway-argocd-cmp generate|discover|version
   version   print the version (also --version); --help prints this
 
 The environment is the plugin parameter "environment" (ARGOCD_APP_PARAMETERS,
-PARAM_ENVIRONMENT) or ARGOCD_ENV_ENVIRONMENT; see docs/integrations.md.
+PARAM_ENVIRONMENT) or ARGOCD_ENV_ENVIRONMENT; the Platform shared by the
+repository's Apps is the file the parameter "platform" (or PARAM_PLATFORM,
+ARGOCD_ENV_PLATFORM) names, from the repository's root; see
+docs/integrations.md.
 `
 
 // run runs one subcommand in dir and returns the exit code. Nothing reaches
@@ -45,9 +48,13 @@ func run(args []string, dir string, getenv func(string) string, stdout, stderr i
 	switch args[0] {
 	case "generate":
 		var opts generate.Options
+		var platform string
 		if opts, err = options(getenv); err == nil {
+			platform, err = platformFile(dir, getenv)
+		}
+		if err == nil {
 			var summary string
-			out, summary, err = render(dir, opts)
+			out, summary, err = render(dir, platform, opts)
 			if err == nil {
 				fmt.Fprintf(stderr, "slipway-argocd-cmp generate: %s\n", summary)
 			}
@@ -73,13 +80,21 @@ func run(args []string, dir string, getenv func(string) string, stdout, stderr i
 	return 0
 }
 
-// render renders the Apps of dir's top-level YAML files (see stream.Render)
-// and returns the stream and a summary for the log: a line, then one line
-// per warning.
-func render(dir string, opts generate.Options) ([]byte, string, error) {
+// render renders the Apps of dir's top-level YAML files (see stream.Render),
+// with the Platform of the file platform when it is not empty, and returns
+// the stream and a summary for the log: a line, then one line per warning.
+func render(dir, platform string, opts generate.Options) ([]byte, string, error) {
 	items, err := stream.ReadDir(dir, "")
 	if err != nil {
 		return nil, "", err
+	}
+	if platform != "" {
+		shown, _ := filepath.Rel(dir, platform)
+		nodes, err := krm.NewFileReader().ReadFile(platform, filepath.ToSlash(shown))
+		if err != nil {
+			return nil, "", fmt.Errorf("platform: %w", err)
+		}
+		items = append(items, nodes...)
 	}
 	out, err := stream.Render(items, opts)
 	var results framework.Results

@@ -344,3 +344,39 @@ spec:
 		t.Errorf("the log holds the secret-looking value")
 	}
 }
+
+// TestGeneratePlatform renders an App directory of a repository with the
+// Platform its "platform" parameter names from the repository's root,
+// which every App directory shares without a copy.
+func TestGeneratePlatform(t *testing.T) {
+	repo := writeDir(t, map[string]string{
+		"platform/platform.yaml": `apiVersion: slipway.dev/v1alpha1
+kind: Platform
+metadata: {name: acme}
+spec:
+  namespace: shop
+  defaults: {resources: {requests: {cpu: 100m, memory: 64Mi}}}
+`,
+		"apps/team-a/hello/app.yaml": app,
+	})
+	dir := filepath.Join(repo, "apps", "team-a", "hello")
+	for _, vars := range []map[string]string{
+		{envParameters: `[{"name":"platform","string":"platform/platform.yaml"}]`, envSourcePath: "apps/team-a/hello"},
+		{envPluginPlatform: "platform/platform.yaml", envSourcePath: "apps/team-a/hello/"},
+	} {
+		code, stdout, stderr := runCmd(t, dir, vars, "generate")
+		if code != 0 {
+			t.Fatalf("%v: exit %d, stderr:\n%s", vars, code, stderr)
+		}
+		deployment := find(t, parse(t, stdout), "Deployment", "hello")
+		if deployment.GetNamespace() != "shop" || !strings.Contains(deployment.MustString(), "cpu: 100m") {
+			t.Errorf("%v: the Platform's namespace and defaults did not apply:\n%s", vars, deployment.MustString())
+		}
+	}
+	for _, bad := range []string{"../outside.yaml", "/etc/platform.yaml", "platform/missing.yaml"} {
+		code, stdout, stderr := runCmd(t, dir, map[string]string{envParamPlatform: bad, envSourcePath: "apps/team-a/hello"}, "generate")
+		if code != 1 || stdout != "" || !strings.Contains(stderr, "platform") {
+			t.Errorf("platform %q: want exit 1, no output and a message naming the platform; got %d, %q, %q", bad, code, stdout, stderr)
+		}
+	}
+}

@@ -3,20 +3,29 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"path"
+	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/slipway-dev/slipway/functions/generate"
 )
 
-// paramEnvironment is the plugin parameter that selects the environment.
-const paramEnvironment = "environment"
+// The plugin parameters: the environment, and the Platform's file, a path
+// from the repository's root (the plugin receives the whole repository, so
+// every App directory can share one Platform).
+const (
+	paramEnvironment = "environment"
+	paramPlatform    = "platform"
+)
 
 // paramDefaults are the defaults examples/argocd/plugin.yaml announces. Argo
 // CD sends only the parameters a user set, never an announced default, so
 // they are applied here.
 var paramDefaults = map[string]string{
 	paramEnvironment: "",
+	paramPlatform:    "",
 }
 
 // Environment variables set by Argo CD for a plugin: the Application's
@@ -28,6 +37,9 @@ const (
 	envParamEnv       = "PARAM_ENVIRONMENT"
 	envPluginEnv      = "ARGOCD_ENV_ENVIRONMENT"
 	envAppNamespace   = "ARGOCD_APP_NAMESPACE"
+	envParamPlatform  = "PARAM_PLATFORM"
+	envPluginPlatform = "ARGOCD_ENV_PLATFORM"
+	envSourcePath     = "ARGOCD_APP_SOURCE_PATH"
 	parametersExample = `[{"name":"environment","string":"prod"}]`
 )
 
@@ -105,4 +117,36 @@ func knownParameters() []string {
 	}
 	sort.Strings(names)
 	return names
+}
+
+// platformFile is the Platform's file the plugin parameter "platform" (or
+// the plugin env entry PLATFORM) names, as a path from dir, the App's
+// directory: the parameter is a path from the repository's root, which is
+// dir without the Application's source path. Empty when none is named.
+func platformFile(dir string, getenv func(string) string) (string, error) {
+	params, err := parseParameters(getenv(envParameters))
+	if err != nil {
+		return "", err
+	}
+	file := params[paramPlatform]
+	for _, v := range []string{getenv(envParamPlatform), getenv(envPluginPlatform)} {
+		if v != "" && file != "" && v != file {
+			return "", fmt.Errorf("the platform is %q and %q: set it once", file, v)
+		}
+		if v != "" {
+			file = v
+		}
+	}
+	if file == "" {
+		return "", nil
+	}
+	clean := path.Clean(file)
+	if path.IsAbs(clean) || clean == ".." || strings.HasPrefix(clean, "../") {
+		return "", fmt.Errorf("platform %q must be a path inside the repository, from its root", file)
+	}
+	up := 0
+	if source := path.Clean(getenv(envSourcePath)); source != "." && source != "" {
+		up = strings.Count(source, "/") + 1
+	}
+	return filepath.Join(append([]string{dir}, append(slices.Repeat([]string{".."}, up), filepath.FromSlash(clean))...)...), nil
 }
