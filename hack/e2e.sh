@@ -609,6 +609,35 @@ else
   skip "rails: kpt fn render" "$kpt"
 fi
 
+# --- examples/monorepo ------------------------------------------------------
+# One Platform, three Apps of two teams, two environments: kustomize (the
+# Platform and slipway as a transformer), the Argo CD plugin (one
+# Application per App directory, parameter platform) and the slipway
+# command render the same objects.
+mono=examples/monorepo
+mono_apps=(teams/storefront/shop teams/storefront/cart teams/search/indexer)
+for env in staging prod; do
+  PATH="$root/bin:$PATH" "${K[@]}" "$mono/environments/$env" >"$work/mono-k-$env.yaml"
+  clean "monorepo: kustomize, $env" "$work/mono-k-$env.yaml"
+  : >"$work/mono-cmp-$env.yaml"
+  for app in "${mono_apps[@]}"; do
+    rc=0
+    (cd "$mono/$app" && env -i "${sidecar_env[@]}" "${cmp_env[@]}" "ARGOCD_APP_SOURCE_PATH=$mono/$app" \
+      "PARAM_ENVIRONMENT=$env" "PARAM_PLATFORM=$mono/platform/platform.yaml" \
+      "$root/bin/slipway-argocd-cmp" "${generate_cmd[@]:1}") >"$work/mono-cmp.yaml" 2>"$work/mono-cmp.err" || rc=$?
+    ((rc == 0)) || fail "monorepo: CMP generate of $app, $env exited $rc: $(cat "$work/mono-cmp.err")"
+    clean "monorepo: CMP generate of $app, $env" "$work/mono-cmp.yaml"
+    { cat "$work/mono-cmp.yaml"; echo ---; } >>"$work/mono-cmp-$env.yaml"
+  done
+  (cd "$mono" && "$root/bin/slipway" render -e "$env" platform "${mono_apps[@]}") >"$work/mono-cli-$env.yaml"
+  clean "monorepo: slipway render, $env" "$work/mono-cli-$env.yaml"
+  same "monorepo: kustomize and CMP, $env" "$work/mono-k-$env.yaml" "$work/mono-cmp-$env.yaml"
+  same "monorepo: kustomize and slipway render, $env" "$work/mono-k-$env.yaml" "$work/mono-cli-$env.yaml"
+  grep -q 'image: registry.acme.example/' "$work/mono-k-$env.yaml" || fail "monorepo: $env images lack the Platform's imageRegistry"
+done
+"$root/bin/slipway" check "$mono" >"$work/mono-check.txt" 2>&1 || { cat "$work/mono-check.txt" >&2; fail "monorepo: slipway check"; }
+ok "monorepo: every App in staging and prod, the same objects through kustomize (transformer), the CMP (parameter platform) and slipway render; slipway check passes"
+
 # --- every path, the same objects --------------------------------------------
 same "kustomize and CMP" "$work/k-exec-base.yaml" "$work/cmp.yaml"
 same "kustomize and the checked-in kpt rendering" "$work/k-exec-base.yaml" examples/kpt/admin.generated.yaml
