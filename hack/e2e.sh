@@ -13,6 +13,8 @@
 #   - eject: kpt fn eval (exec, image) and the CLI, each overlay built by kustomize
 #   - examples/rails (workers, jobs, volumes): the Argo CD plugin (base and
 #     prod, host and image), kustomize's exec generator, kpt fn render
+#   - examples/monorepo (one Platform, three Apps, two environments): kustomize
+#     (transformer), kpt (render, eval), the Argo CD plugin, slipway render
 # Each output is compared with the file checked in beside its example, and the
 # outputs of all paths with each other as normalised objects: the same App
 # gives the same objects everywhere.
@@ -611,9 +613,9 @@ fi
 
 # --- examples/monorepo ------------------------------------------------------
 # One Platform, three Apps of two teams, two environments: kustomize (the
-# Platform and slipway as a transformer), the Argo CD plugin (one
-# Application per App directory, parameter platform) and the slipway
-# command render the same objects.
+# Platform and slipway as a transformer), kpt (the Kptfile at the root),
+# the Argo CD plugin (one Application per App directory, parameter platform)
+# and the slipway command render the same objects.
 mono=examples/monorepo
 mono_apps=(teams/storefront/shop teams/storefront/cart teams/search/indexer)
 for env in staging prod; do
@@ -634,9 +636,30 @@ for env in staging prod; do
   same "monorepo: kustomize and CMP, $env" "$work/mono-k-$env.yaml" "$work/mono-cmp-$env.yaml"
   same "monorepo: kustomize and slipway render, $env" "$work/mono-k-$env.yaml" "$work/mono-cli-$env.yaml"
   grep -q 'image: registry.acme.example/' "$work/mono-k-$env.yaml" || fail "monorepo: $env images lack the Platform's imageRegistry"
+  if [[ $kpt == yes ]]; then
+    # The Kptfile renders prod; another environment is an eval.
+    p=$work/mono-kpt-$env
+    rm -rf "$p" && cp -r "$mono" "$p"
+    if [[ $env == prod ]]; then
+      (cd "$work" && kpt fn render --allow-exec "$p" >"$work/kpt.log" 2>&1) || { cat "$work/kpt.log" >&2; fail "monorepo: kpt fn render"; }
+    else
+      (cd "$work" && kpt fn eval --exec "$root/bin/slipway-render" "$p" -- "environment=$env" >"$work/kpt.log" 2>&1) ||
+        { cat "$work/kpt.log" >&2; fail "monorepo: kpt fn eval, $env"; }
+    fi
+    : >"$work/mono-kpt-$env.yaml"
+    for app in "${mono_apps[@]}"; do
+      f=$p/$app/${app##*/}.generated.yaml
+      [[ -f $f ]] || fail "monorepo: kpt wrote no $app/${app##*/}.generated.yaml ($env)"
+      clean "monorepo: kpt, $app, $env" "$f"
+      { cat "$f"; echo ---; } >>"$work/mono-kpt-$env.yaml"
+    done
+    same "monorepo: kustomize and kpt, $env" "$work/mono-k-$env.yaml" "$work/mono-kpt-$env.yaml"
+  else
+    skip "monorepo: kpt, $env" "$kpt"
+  fi
 done
 "$root/bin/slipway" check "$mono" >"$work/mono-check.txt" 2>&1 || { cat "$work/mono-check.txt" >&2; fail "monorepo: slipway check"; }
-ok "monorepo: every App in staging and prod, the same objects through kustomize (transformer), the CMP (parameter platform) and slipway render; slipway check passes"
+ok "monorepo: every App in staging and prod, the same objects through kustomize (transformer), kpt (render: prod; eval: staging), the CMP (parameter platform) and slipway render; slipway check passes"
 
 # --- every path, the same objects --------------------------------------------
 same "kustomize and CMP" "$work/k-exec-base.yaml" "$work/cmp.yaml"
