@@ -99,6 +99,27 @@ func ReadObjects(data []byte) ([]*Object, error) {
 	}
 }
 
+// ReadRendered reads the objects slipway rendered in a file (labelled
+// app.kubernetes.io/managed-by: slipway), leaving out those passed through
+// from the input.
+func ReadRendered(file string) ([]*Object, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	objects, err := ReadObjects(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	rendered := objects[:0]
+	for _, obj := range objects {
+		if obj.Labels["app.kubernetes.io/managed-by"] == "slipway" {
+			rendered = append(rendered, obj)
+		}
+	}
+	return rendered, nil
+}
+
 // RenderedFiles returns the checked-in files that hold objects slipway
 // rendered, relative to the repository root: the golden cases' expected
 // files, the eject golden trees and the examples' renderings.

@@ -1,7 +1,6 @@
 package oracle
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -16,19 +15,9 @@ func eachGoldenRendering(t *testing.T, fn func(file string, objects []*Object)) 
 	for _, dir := range golden.Cases(t, "../../../testdata/render") {
 		files, _ := filepath.Glob(filepath.Join(dir, "expected*.yaml"))
 		for _, file := range files {
-			data, err := os.ReadFile(file)
+			rendered, err := ReadRendered(file)
 			if err != nil {
 				t.Fatal(err)
-			}
-			objects, err := ReadObjects(data)
-			if err != nil {
-				t.Fatalf("%s: %v", file, err)
-			}
-			var rendered []*Object
-			for _, obj := range objects {
-				if obj.Labels["app.kubernetes.io/managed-by"] == "slipway" {
-					rendered = append(rendered, obj)
-				}
 			}
 			fn(file, rendered)
 		}

@@ -31,13 +31,9 @@ const step = 30 * time.Second
 // goldenObject reads an object slipway rendered in a golden file.
 func goldenObject(t *testing.T, file, kind, name string) *oracle.Object {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(root, file))
+	objs, err := oracle.ReadRendered(filepath.Join(root, file))
 	if err != nil {
 		t.Fatal(err)
-	}
-	objs, err := oracle.ReadObjects(data)
-	if err != nil {
-		t.Fatalf("%s: %v", file, err)
 	}
 	for _, obj := range objs {
 		if obj.Kind == kind && obj.Name == name {

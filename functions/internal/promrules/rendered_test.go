@@ -1,7 +1,6 @@
 package promrules
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -22,18 +21,12 @@ func rendered(t *testing.T) map[string][]*oracle.Object {
 	}
 	out := map[string][]*oracle.Object{}
 	for _, file := range files {
-		data, err := os.ReadFile(filepath.Join(root, file))
+		objs, err := oracle.ReadRendered(filepath.Join(root, file))
 		if err != nil {
 			t.Fatal(err)
 		}
-		objs, err := oracle.ReadObjects(data)
-		if err != nil {
-			t.Fatalf("%s: %v", file, err)
-		}
-		for _, obj := range objs {
-			if obj.Labels["app.kubernetes.io/managed-by"] == "slipway" {
-				out[file] = append(out[file], obj)
-			}
+		if len(objs) > 0 {
+			out[file] = objs
 		}
 	}
 	if len(out) < 100 {
