@@ -7,7 +7,6 @@ import (
 
 	"github.com/slipway-dev/slipway/functions/krm"
 	"github.com/slipway-dev/slipway/functions/kustomizetree"
-	"github.com/slipway-dev/slipway/functions/stream"
 )
 
 var ejectCommand = &command{
@@ -45,13 +44,9 @@ func runEject(c *call, args []string) int {
 	if done {
 		return code
 	}
-	paths, code, done = c.inputs(paths)
+	items, code, done := c.read(paths)
 	if done {
 		return code
-	}
-	items, err := stream.Read(paths, c.stdin)
-	if err != nil {
-		return c.fail(err)
 	}
 	trees, results := kustomizetree.Build(items)
 	if results.ExitCode() != 0 {

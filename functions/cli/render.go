@@ -7,6 +7,8 @@ import (
 	"github.com/slipway-dev/slipway/functions/generate"
 	"github.com/slipway-dev/slipway/functions/krm"
 	"github.com/slipway-dev/slipway/functions/stream"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
 var renderCommand = &command{
@@ -60,13 +62,9 @@ func runRender(c *call, args []string) int {
 		return code
 	}
 	opts.EnvironmentFrom = "--environment"
-	paths, code, done = c.inputs(paths)
+	items, code, done := c.read(paths)
 	if done {
 		return code
-	}
-	items, err := stream.Read(paths, c.stdin)
-	if err != nil {
-		return c.fail(err)
 	}
 	out, err := stream.Render(items, opts)
 	if err != nil {
@@ -82,19 +80,23 @@ func runRender(c *call, args []string) int {
 	return exitOK
 }
 
-// inputs are the paths a command reads: those given, or stdin ("-") when
-// none is given and stdin is not a terminal. Stdin can be read once.
-func (c *call) inputs(paths []string) ([]string, int, bool) {
+// read reads the items of the paths a command is given, or of stdin ("-")
+// when none is given and stdin is not a terminal. Stdin can be read once.
+func (c *call) read(paths []string) ([]*yaml.RNode, int, bool) {
 	if len(paths) == 0 {
 		if isTerminal(c.stdin) {
 			return nil, c.usageError(c.prog, "no input: give files or directories, or - to read stdin"), true
 		}
-		return []string{"-"}, exitOK, false
+		paths = []string{"-"}
 	}
 	if n := countStdin(paths); n > 1 {
 		return nil, c.usageError(c.prog, "- (stdin) is given %d times; it can be read once", n), true
 	}
-	return paths, exitOK, false
+	items, err := stream.Read(paths, c.stdin)
+	if err != nil {
+		return nil, c.fail(err), true
+	}
+	return items, exitOK, false
 }
 
 func countStdin(paths []string) int {
