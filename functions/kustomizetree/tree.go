@@ -9,6 +9,7 @@ package kustomizetree
 import (
 	"fmt"
 	"path"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -201,7 +202,7 @@ func overlayFiles(env string, base, rendered []*yaml.RNode, app string) ([]File,
 		if err != nil {
 			return nil, err
 		}
-		k.Patches = append(k.Patches, patch{Target: targetOf(from), Patch: strings.TrimSuffix(string(text), "\n")})
+		k.Patches = append(k.Patches, patch{Target: targetOf(from), Patch: survivingTrim(text)})
 	}
 	for _, obj := range base {
 		if !seen[objectID(obj)] {
@@ -258,6 +259,23 @@ func targetOf(obj *yaml.RNode) *target {
 		group, version = "", group
 	}
 	return &target{Group: group, Version: version, Kind: obj.GetKind(), Name: obj.GetName(), Namespace: obj.GetNamespace()}
+}
+
+// trimComment ends a patch whose last value would lose its final newline
+// to kustomize, which trims a patch's text before reading it.
+const trimComment = "# (this line keeps the final newline of the value above)"
+
+// survivingTrim returns a patch's text such that kustomize, which trims
+// it (strings.TrimSpace), reads the same operations: when the text ends
+// with a block scalar, trimming would cut that value's final newline, so a
+// comment line closes the text.
+func survivingTrim(text []byte) string {
+	trimmed := strings.TrimSpace(string(text))
+	var want, got any
+	if yaml.Unmarshal(text, &want) != nil || yaml.Unmarshal([]byte(trimmed), &got) != nil || !reflect.DeepEqual(want, got) {
+		return trimmed + "\n" + trimComment
+	}
+	return trimmed
 }
 
 // deletePatch removes an object of the base.

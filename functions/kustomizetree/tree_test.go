@@ -76,10 +76,12 @@ func TestEjectInvariant(t *testing.T) {
 	}
 }
 
-// TestGoldenTrees compares ejected trees with testdata/eject/<case>/, for the
-// render cases that define environments.
+// TestGoldenTrees compares the tree ejected from testdata/render/<case>/
+// with testdata/eject/<case>/, for every directory of testdata/eject (a new
+// case starts as an empty directory and -update).
 func TestGoldenTrees(t *testing.T) {
-	for _, name := range []string{"environments", "environments-list-merge", "environments-production", "platform-defaults", "precedence"} {
+	for _, dir := range golden.Cases(t, "../../testdata/eject") {
+		name := filepath.Base(dir)
 		t.Run(name, func(t *testing.T) {
 			trees, results := Build(readItems(t, filepath.Join("../../testdata/render", name, "input.yaml")))
 			if results.ExitCode() != 0 {
