@@ -213,15 +213,19 @@ if [[ $kpt == yes ]]; then
   # Environment through the function config: -- environment=prod.
   p=$(pkg eval-prod)
   kpt fn eval "$p" --exec "$root/bin/slipway-render" -- environment=prod >"$work/kpt.log" 2>&1 || { cat "$work/kpt.log" >&2; fail "kpt fn eval -- environment=prod"; }
-  cp "$p/admin.generated.yaml" "$work/kpt-prod.yaml"
-  ok "kpt fn eval --exec -- environment=prod"
+  [[ ! -e $p/admin.generated.yaml ]] || fail "kpt fn eval -- environment=prod kept the base's admin.generated.yaml"
+  cp "$p/admin.prod.generated.yaml" "$work/kpt-prod.yaml"
+  kpt fn eval "$p" --exec "$root/bin/slipway-render" >"$work/kpt.log" 2>&1 || { cat "$work/kpt.log" >&2; fail "kpt fn eval of the base after prod"; }
+  cmp -s "$p/admin.prod.generated.yaml" "$work/kpt-prod.yaml" || fail "kpt fn eval of the base changed admin.prod.generated.yaml"
+  cmp -s "$p/admin.generated.yaml" examples/kpt/admin.generated.yaml || fail "kpt fn eval of the base after prod: admin.generated.yaml differs from the checked-in one"
+  ok "kpt fn eval --exec -- environment=prod writes admin.prod.generated.yaml (the base's file replaced); the base rendered again sits beside it"
 
   # The annotation slipway.dev/environment selects it too, in a Kptfile
   # pipeline; a function config that disagrees with it is an error.
   p=$(pkg render-annotated)
   sed -i 's#^  annotations:$#  annotations:\n    slipway.dev/environment: prod#' "$p/admin.yaml"
   kpt fn render --allow-exec "$p" >"$work/kpt.log" 2>&1 || { cat "$work/kpt.log" >&2; fail "kpt fn render of an App annotated prod"; }
-  same "kpt fn render of an App annotated prod and kpt fn eval -- environment=prod" "$p/admin.generated.yaml" "$work/kpt-prod.yaml"
+  same "kpt fn render of an App annotated prod and kpt fn eval -- environment=prod" "$p/admin.prod.generated.yaml" "$work/kpt-prod.yaml"
   if kpt fn eval "$p" --exec "$root/bin/slipway-render" -- environment=dev >"$work/kpt.log" 2>&1; then
     fail "kpt fn eval -- environment=dev of an App annotated prod exited 0"
   fi
@@ -596,17 +600,17 @@ if [[ $kpt == yes ]]; then
   p=$work/rails-kpt
   rm -rf "$p" && cp -r "$rails/kpt" "$p" && rm -f "$p"/*.generated.yaml
   (cd "$work" && kpt fn render --allow-exec "$p" >"$work/kpt.log" 2>&1) || { cat "$work/kpt.log" >&2; fail "rails: kpt fn render (exec)"; }
-  clean "rails: kpt fn render" "$p/admin.generated.yaml"
-  golden "rails: kpt fn render (exec)" "$p/admin.generated.yaml" "$rails/kpt/admin.generated.yaml"
-  samedir "rails: kpt fn render changed files other than admin.generated.yaml" "$rails/kpt" "$p"
-  cmp -s "$p/admin.generated.yaml" "$rails/rendered/prod.yaml" || {
-    diff -u "$rails/rendered/prod.yaml" "$p/admin.generated.yaml" | head -60 >&2
+  clean "rails: kpt fn render" "$p/admin.prod.generated.yaml"
+  golden "rails: kpt fn render (exec)" "$p/admin.prod.generated.yaml" "$rails/kpt/admin.prod.generated.yaml"
+  samedir "rails: kpt fn render changed files other than admin.prod.generated.yaml" "$rails/kpt" "$p"
+  cmp -s "$p/admin.prod.generated.yaml" "$rails/rendered/prod.yaml" || {
+    diff -u "$rails/rendered/prod.yaml" "$p/admin.prod.generated.yaml" | head -60 >&2
     fail "rails: kpt's prod package and the CMP's prod rendering differ"
   }
   cp -r "$p" "$work/rails-kpt-1"
   kpt fn render --allow-exec "$p" >"$work/kpt.log" 2>&1 || { cat "$work/kpt.log" >&2; fail "rails: kpt fn render, second run"; }
   samedir "rails: kpt fn render is not idempotent: a second render changed the package" "$work/rails-kpt-1" "$p"
-  ok "rails: kpt fn render --allow-exec $rails/kpt (Kptfile: environment prod): admin.generated.yaml, the bytes of rendered/prod.yaml; a second render changes nothing"
+  ok "rails: kpt fn render --allow-exec $rails/kpt (Kptfile: environment prod): admin.prod.generated.yaml, the bytes of rendered/prod.yaml; a second render changes nothing"
 else
   skip "rails: kpt fn render" "$kpt"
 fi
@@ -636,30 +640,41 @@ for env in staging prod; do
   same "monorepo: kustomize and CMP, $env" "$work/mono-k-$env.yaml" "$work/mono-cmp-$env.yaml"
   same "monorepo: kustomize and slipway render, $env" "$work/mono-k-$env.yaml" "$work/mono-cli-$env.yaml"
   grep -q 'image: registry.acme.example/' "$work/mono-k-$env.yaml" || fail "monorepo: $env images lack the Platform's imageRegistry"
-  if [[ $kpt == yes ]]; then
-    # The Kptfile renders prod; another environment is an eval.
-    p=$work/mono-kpt-$env
-    rm -rf "$p" && cp -r "$mono" "$p"
-    if [[ $env == prod ]]; then
-      (cd "$work" && kpt fn render --allow-exec "$p" >"$work/kpt.log" 2>&1) || { cat "$work/kpt.log" >&2; fail "monorepo: kpt fn render"; }
-    else
-      (cd "$work" && kpt fn eval --exec "$root/bin/slipway-render" "$p" -- "environment=$env" >"$work/kpt.log" 2>&1) ||
-        { cat "$work/kpt.log" >&2; fail "monorepo: kpt fn eval, $env"; }
-    fi
+done
+"$root/bin/slipway" check "$mono" >"$work/mono-check.txt" 2>&1 || { cat "$work/mono-check.txt" >&2; fail "monorepo: slipway check"; }
+if [[ $kpt == yes ]]; then
+  # The Kptfile renders prod, an eval staging, into one package: each
+  # environment's files beside the other's.
+  p=$work/mono-kpt
+  rm -rf "$p" && cp -r "$mono" "$p"
+  (cd "$work" && kpt fn render --allow-exec "$p" >"$work/kpt.log" 2>&1) || { cat "$work/kpt.log" >&2; fail "monorepo: kpt fn render"; }
+  (cd "$work" && kpt fn eval --exec "$root/bin/slipway-render" "$p" -- environment=staging >"$work/kpt.log" 2>&1) ||
+    { cat "$work/kpt.log" >&2; fail "monorepo: kpt fn eval -- environment=staging"; }
+  for env in staging prod; do
     : >"$work/mono-kpt-$env.yaml"
     for app in "${mono_apps[@]}"; do
-      f=$p/$app/${app##*/}.generated.yaml
-      [[ -f $f ]] || fail "monorepo: kpt wrote no $app/${app##*/}.generated.yaml ($env)"
+      f=$p/$app/${app##*/}.$env.generated.yaml
+      [[ -f $f ]] || fail "monorepo: kpt left no $app/${app##*/}.$env.generated.yaml: $(ls "$p/$app")"
       clean "monorepo: kpt, $app, $env" "$f"
       { cat "$f"; echo ---; } >>"$work/mono-kpt-$env.yaml"
     done
     same "monorepo: kustomize and kpt, $env" "$work/mono-k-$env.yaml" "$work/mono-kpt-$env.yaml"
-  else
-    skip "monorepo: kpt, $env" "$kpt"
-  fi
-done
-"$root/bin/slipway" check "$mono" >"$work/mono-check.txt" 2>&1 || { cat "$work/mono-check.txt" >&2; fail "monorepo: slipway check"; }
-ok "monorepo: every App in staging and prod, the same objects through kustomize (transformer), kpt (render: prod; eval: staging), the CMP (parameter platform) and slipway render; slipway check passes"
+  done
+  # The plugin and slipway render on the rendered package: the files of
+  # earlier renderings are replaced, whichever environment they hold.
+  app=teams/storefront/shop
+  (cd "$p/$app" && env -i "${sidecar_env[@]}" "${cmp_env[@]}" "ARGOCD_APP_SOURCE_PATH=$app" PARAM_ENVIRONMENT=prod \
+    "PARAM_PLATFORM=platform/platform.yaml" "$root/bin/slipway-argocd-cmp" "${generate_cmd[@]:1}") >"$work/mono-cmp-kpt.yaml" 2>"$work/mono-cmp.err" ||
+    fail "monorepo: CMP generate in the kpt-rendered package: $(cat "$work/mono-cmp.err")"
+  same "monorepo: CMP in the kpt-rendered package and kpt, prod" "$work/mono-cmp-kpt.yaml" "$p/$app/shop.prod.generated.yaml"
+  (cd "$p" && "$root/bin/slipway" render -e staging platform "${mono_apps[@]}") >"$work/mono-cli-kpt.yaml"
+  same "monorepo: slipway render of the kpt-rendered package and kpt, staging" "$work/mono-cli-kpt.yaml" "$work/mono-kpt-staging.yaml"
+  "$root/bin/slipway" check "$p" >"$work/mono-check.txt" 2>&1 || { cat "$work/mono-check.txt" >&2; fail "monorepo: slipway check of the kpt-rendered package"; }
+  ok "monorepo: kpt fn render (prod) and kpt fn eval (staging) into one package: <app>.prod.generated.yaml and <app>.staging.generated.yaml side by side, the objects of kustomize; the plugin, slipway render and check read that package"
+else
+  skip "monorepo: kpt" "$kpt"
+fi
+ok "monorepo: every App in staging and prod, the same objects through kustomize (transformer), the CMP (parameter platform) and slipway render; slipway check passes"
 
 # --- every path, the same objects --------------------------------------------
 same "kustomize and CMP" "$work/k-exec-base.yaml" "$work/cmp.yaml"

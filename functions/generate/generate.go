@@ -86,9 +86,9 @@ func Render(items []*yaml.RNode, config *yaml.RNode, opts Options) ([]*yaml.RNod
 	if results.ExitCode() != 0 {
 		return nil, results
 	}
-	out := exp.PassThrough
+	out := append(exp.PassThrough, exp.OtherEnvironments...)
 	for _, a := range exp.Apps {
-		if err := place(a.Objects, a.source); err != nil {
+		if err := place(a.Objects, a.source, exp.Options.Environment); err != nil {
 			return nil, append(results, a.source.results([]v1alpha1.FieldError{{Detail: err.Error()}})...)
 		}
 		out = append(out, a.Objects...)
@@ -101,6 +101,10 @@ type Expansion struct {
 	// PassThrough are the input items that are kept as they are: everything
 	// but the objects of an earlier rendering.
 	PassThrough []*yaml.RNode
+	// OtherEnvironments are the objects of an earlier rendering of another
+	// environment into its own files ("<app>.<environment>.generated.yaml"),
+	// which kpt keeps beside this rendering's; a stream drops them.
+	OtherEnvironments []*yaml.RNode
 	// Options are those the Apps were rendered with: the caller's, with the
 	// function config's and the environment annotations applied.
 	Options Options
@@ -133,6 +137,7 @@ func Expand(items []*yaml.RNode, config *yaml.RNode, opts Options) (*Expansion, 
 	exp := &Expansion{PassThrough: in.passThrough}
 	results = append(results, selectEnvironment(in, &opts)...)
 	exp.Options = opts
+	exp.OtherEnvironments = otherEnvironments(in, opts.Environment)
 	var platformDoc map[string]any
 	if in.platform != nil {
 		var errs []v1alpha1.FieldError
@@ -180,20 +185,55 @@ func Expand(items []*yaml.RNode, config *yaml.RNode, opts Options) (*Expansion, 
 	return exp, results
 }
 
-// place tells kpt which file each rendered object goes to: one file per App,
-// "<app name>.generated.yaml", beside the App's own file. Objects rendered
-// from an App that came from no file (kustomize, a pipe) get no path.
-func place(objects []*yaml.RNode, src *source) error {
+// place tells kpt which file each rendered object goes to: one file per App
+// and environment, beside the App's own file: "<app>.generated.yaml" for
+// the base, "<app>.<environment>.generated.yaml" for an environment, so that
+// a package can hold the renderings of several environments. Objects
+// rendered from an App that came from no file (kustomize, a pipe) get no
+// path.
+func place(objects []*yaml.RNode, src *source, environment string) error {
 	if src.file == "" {
 		return nil
 	}
-	file := path.Join(path.Dir(src.file), src.name+".generated.yaml")
+	file := path.Join(path.Dir(src.file), generatedFile(src.name, environment))
 	for i, obj := range objects {
 		if err := krm.SetFile(obj, file, i); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// generatedFile names the file of an App's rendering for an environment
+// ("" for the base).
+func generatedFile(app, environment string) string {
+	if environment == "" {
+		return app + ".generated.yaml"
+	}
+	return app + "." + environment + ".generated.yaml"
+}
+
+// otherEnvironments returns the objects of earlier renderings that are
+// kept: those in the file of an App of the input for a known environment
+// other than the one rendered. Every other object of an earlier rendering
+// is replaced: the rendered environment's and the base's files, and those of
+// Apps or environments since removed.
+func otherEnvironments(in *input, rendered string) []*yaml.RNode {
+	keep := map[string]bool{}
+	for _, env := range v1alpha1.KnownEnvironments(in.docs()...) {
+		for _, src := range in.apps {
+			if env != rendered && src.file != "" {
+				keep[path.Join(path.Dir(src.file), generatedFile(src.name, env))] = true
+			}
+		}
+	}
+	var kept []*yaml.RNode
+	for _, obj := range in.earlier {
+		if file, _, _ := kioutil.GetFileAnnotations(obj); keep[file] {
+			kept = append(kept, obj)
+		}
+	}
+	return kept
 }
 
 // source is a slipway object of the input.
@@ -252,6 +292,9 @@ type input struct {
 	apps        []*source
 	platform    *source
 	passThrough []*yaml.RNode
+	// earlier are the objects of an earlier rendering (labelled
+	// app.kubernetes.io/managed-by: slipway).
+	earlier []*yaml.RNode
 	// passThroughMeta is what each item of passThrough is, read through
 	// aliases and merge keys.
 	passThroughMeta []passThroughItem
@@ -322,7 +365,8 @@ func read(items []*yaml.RNode, config *yaml.RNode, opts *Options) (*input, frame
 		}
 		if !v1alpha1.InGroup(meta.APIVersion) {
 			if meta.Labels[manifests.LabelManagedBy] == manifests.ManagedBy {
-				continue // rendered earlier: replaced by this rendering
+				in.earlier = append(in.earlier, item)
+				continue
 			}
 			if r := nearMiss(item, meta, i); r != nil {
 				results = append(results, r)
