@@ -7,8 +7,10 @@ package generate
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"path"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -87,6 +89,10 @@ func Render(items []*yaml.RNode, config *yaml.RNode, opts Options) ([]*yaml.RNod
 		return nil, results
 	}
 	out := exp.PassThrough
+	if err := place(exp.PlatformObjects, exp.platformSource); exp.platformSource != nil && err != nil {
+		return nil, append(results, exp.platformSource.results([]v1alpha1.FieldError{{Detail: err.Error()}})...)
+	}
+	out = append(out, exp.PlatformObjects...)
 	for _, a := range exp.Apps {
 		if err := place(a.Objects, a.source); err != nil {
 			return nil, append(results, a.source.results([]v1alpha1.FieldError{{Detail: err.Error()}})...)
@@ -106,8 +112,14 @@ type Expansion struct {
 	Options Options
 	// Platform is the Platform of the input, resolved, or nil.
 	Platform *v1alpha1.Platform
+	// PlatformObjects are the Platform's own objects (manifests.PlatformKinds):
+	// its tenants', and the Argo CD Applications of the Apps. They come
+	// before the Apps' objects.
+	PlatformObjects []*yaml.RNode
 	// Apps are the rendered Apps, sorted by namespace and name.
 	Apps []*RenderedApp
+
+	platformSource *source
 }
 
 // RenderedApp is one App and the objects rendered from it.
@@ -171,20 +183,82 @@ func Expand(items []*yaml.RNode, config *yaml.RNode, opts Options) (*Expansion, 
 			results = append(results, exp.Apps[i].source.results([]v1alpha1.FieldError{{Detail: err.Error()}})...)
 		}
 	}
+	if in.platform != nil && !opts.SharedPlatform {
+		exp.platformSource = in.platform
+		var errs []v1alpha1.FieldError
+		exp.PlatformObjects, errs = renderPlatform(exp.Platform, exp.Apps, in.platform)
+		results = append(results, in.platform.results(errs)...)
+	}
 	if results.ExitCode() != 0 {
 		return nil, results
 	}
-	if dups := duplicates(in.passThroughMeta, exp.Apps); len(dups) > 0 {
+	if dups := duplicates(in.passThroughMeta, exp.Apps, exp.platformHolder()); len(dups) > 0 {
 		return nil, append(results, dups...)
 	}
 	return exp, results
 }
 
+// renderPlatform renders the Platform's own objects. An App's Argo CD
+// Application deploys the App's directory: its file's (kpt and the CLI
+// pass it in the internal.config.kubernetes.io/path annotation), or the
+// one its slipway.dev/argocd-path annotation names. Problems of an App are
+// reported on the Platform, which renders its Application.
+func renderPlatform(p *v1alpha1.Platform, rendered []*RenderedApp, src *source) ([]*yaml.RNode, []v1alpha1.FieldError) {
+	var errs []v1alpha1.FieldError
+	var apps []manifests.PlatformApp
+	if a := p.Spec.ArgoCD; a != nil {
+		if a.PlatformPath == "" && src.file == "" {
+			errs = append(errs, v1alpha1.FieldError{Path: "spec.argoCD.platformPath",
+				Detail: "required: the Platform came from no file, so its path in the repository is unknown"})
+		}
+		for _, r := range rendered {
+			dir := r.source.meta.Annotations[v1alpha1.AnnotationArgoCDSourcePath]
+			if dir == "" && r.source.file != "" {
+				dir = path.Dir(r.source.file)
+			}
+			if dir == "" {
+				errs = append(errs, v1alpha1.FieldError{Path: "spec.argoCD",
+					Detail: fmt.Sprintf("%s came from no file: annotate it %s: <its directory in the repository> for its Applications", r.source.describe(), v1alpha1.AnnotationArgoCDSourcePath)})
+				continue
+			}
+			app := manifests.PlatformApp{Name: r.App.Name, Namespace: r.App.Namespace, Path: dir}
+			apps = append(apps, app)
+			for _, env := range slices.Sorted(maps.Keys(a.Environments)) {
+				for _, c := range a.Environments[env].Clusters {
+					name := manifests.ApplicationName(app, env, c.Name)
+					for _, msg := range manifests.ApplicationNameErrors(name) {
+						errs = append(errs, v1alpha1.FieldError{Path: "spec.argoCD.environments." + env,
+							Detail: fmt.Sprintf("the Application %q of %s: %s", name, r.source.describe(), msg)})
+					}
+				}
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	objects, err := manifests.RenderPlatform(p, apps, src.file)
+	if err != nil {
+		return nil, []v1alpha1.FieldError{{Detail: err.Error()}}
+	}
+	return objects, nil
+}
+
+// platformHolder holds the Platform's objects for the duplicate check, as
+// if the Platform were an App without one.
+func (e *Expansion) platformHolder() *RenderedApp {
+	if e.platformSource == nil || len(e.PlatformObjects) == 0 {
+		return nil
+	}
+	return &RenderedApp{Objects: e.PlatformObjects, source: e.platformSource}
+}
+
 // place tells kpt which file each rendered object goes to: one file per App,
-// "<app name>.generated.yaml", beside the App's own file. Objects rendered
+// "<app name>.generated.yaml", beside the App's own file (the Platform's
+// own objects: "<platform name>.generated.yaml", beside the Platform). Objects rendered
 // from an App that came from no file (kustomize, a pipe) get no path.
 func place(objects []*yaml.RNode, src *source) error {
-	if src.file == "" {
+	if src == nil || src.file == "" {
 		return nil
 	}
 	file := path.Join(path.Dir(src.file), src.name+".generated.yaml")
