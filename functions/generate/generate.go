@@ -116,6 +116,8 @@ type Expansion struct {
 	// its tenants', and the Argo CD Applications of the Apps. They come
 	// before the Apps' objects.
 	PlatformObjects []*yaml.RNode
+	// PlatformEnvironments are the environments the Platform defines.
+	PlatformEnvironments []string
 	// Apps are the rendered Apps, sorted by namespace and name.
 	Apps []*RenderedApp
 
@@ -150,6 +152,7 @@ func Expand(items []*yaml.RNode, config *yaml.RNode, opts Options) (*Expansion, 
 		var errs []v1alpha1.FieldError
 		platformDoc = in.platform.doc
 		exp.Platform, errs = v1alpha1.ResolvePlatform(in.platform.doc, opts.Environment)
+		exp.PlatformEnvironments = v1alpha1.KnownEnvironments(platformDoc)
 		results = append(results, in.platform.results(errs)...)
 	}
 	resolved := make([]*v1alpha1.App, len(in.apps))
