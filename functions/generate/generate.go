@@ -214,6 +214,7 @@ func renderPlatform(p *v1alpha1.Platform, rendered []*RenderedApp, src *source) 
 			errs = append(errs, v1alpha1.FieldError{Path: "spec.argoCD.platformPath",
 				Detail: "required: the Platform came from no file, so its path in the repository is unknown"})
 		}
+		names := map[string]*RenderedApp{} // Application name: the App of it
 		for _, r := range rendered {
 			dir := r.source.meta.Annotations[v1alpha1.AnnotationArgoCDSourcePath]
 			if dir == "" && r.source.file != "" {
@@ -233,6 +234,11 @@ func renderPlatform(p *v1alpha1.Platform, rendered []*RenderedApp, src *source) 
 						errs = append(errs, v1alpha1.FieldError{Path: "spec.argoCD.environments." + env,
 							Detail: fmt.Sprintf("the Application %q of %s: %s", name, r.source.describe(), msg)})
 					}
+					if first, dup := names[name]; dup {
+						errs = append(errs, v1alpha1.FieldError{Path: "spec.argoCD",
+							Detail: fmt.Sprintf("%s and %s would both have the Application %q (<namespace>-<app>-<environment>-<cluster>): rename one", first.source.describe(), r.source.describe(), name)})
+					}
+					names[name] = r
 				}
 			}
 		}

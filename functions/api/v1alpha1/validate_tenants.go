@@ -102,6 +102,9 @@ func (v *validator) tenants(p *Platform, path *field.Path) {
 		if len(t.SourceRepos) > 0 && p.Spec.ArgoCD == nil {
 			v.add(tp.Child("sourceRepos"), "is for the tenant's AppProject, which is rendered with spec.argoCD only")
 		}
+		if a := p.Spec.ArgoCD; a != nil && len(t.SourceRepos) > 0 && !slices.Contains(t.SourceRepos, a.RepoURL) && !slices.Contains(t.SourceRepos, "*") {
+			v.add(tp.Child("sourceRepos"), "must hold spec.argoCD.repoURL %q: the tenant's Applications deploy from it", a.RepoURL)
+		}
 	}
 }
 
