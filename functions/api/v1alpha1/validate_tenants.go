@@ -79,17 +79,7 @@ func (v *validator) tenants(p *Platform, path *field.Path) {
 			v.resourceList(l.DefaultRequest, lp.Child("defaultRequest"))
 			v.resourceList(l.Max, lp.Child("max"))
 			v.resourceList(l.Min, lp.Child("min"))
-			for _, name := range slices.Sorted(maps.Keys(l.Max)) {
-				for _, lower := range []struct {
-					field string
-					list  corev1.ResourceList
-				}{{"default", l.Default}, {"defaultRequest", l.DefaultRequest}, {"min", l.Min}} {
-					if q, ok := lower.list[name]; ok && q.Cmp(l.Max[name]) > 0 {
-						limit := l.Max[name]
-						v.add(lp.Child(lower.field).Key(string(name)), "%s is above max (%s)", q.String(), limit.String())
-					}
-				}
-			}
+			v.limitOrder(l, lp)
 		}
 		if s := t.SecretStore; s != nil {
 			v.tenantStore(s, t.Namespace, tp.Child("secretStore"))
@@ -104,6 +94,26 @@ func (v *validator) tenants(p *Platform, path *field.Path) {
 		}
 		if a := p.Spec.ArgoCD; a != nil && len(t.SourceRepos) > 0 && !slices.Contains(t.SourceRepos, a.RepoURL) && !slices.Contains(t.SourceRepos, "*") {
 			v.add(tp.Child("sourceRepos"), "must hold spec.argoCD.repoURL %q: the tenant's Applications deploy from it", a.RepoURL)
+		}
+	}
+}
+
+// limitOrder checks min <= defaultRequest <= default <= max for every
+// resource, as the API server does.
+func (v *validator) limitOrder(l *TenantLimits, path *field.Path) {
+	order := []struct {
+		field string
+		list  corev1.ResourceList
+	}{{"min", l.Min}, {"defaultRequest", l.DefaultRequest}, {"default", l.Default}, {"max", l.Max}}
+	for i, lower := range order {
+		for _, name := range slices.Sorted(maps.Keys(lower.list)) {
+			q := lower.list[name]
+			for _, upper := range order[i+1:] {
+				if limit, ok := upper.list[name]; ok && q.Cmp(limit) > 0 {
+					v.add(path.Child(lower.field).Key(string(name)), "%s is above %s (%s)", q.String(), upper.field, limit.String())
+					break
+				}
+			}
 		}
 	}
 }

@@ -4,6 +4,9 @@ import (
 	"strings"
 	"testing"
 
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
@@ -80,5 +83,26 @@ func check(t *testing.T, name string, errs []FieldError, want string) {
 		t.Errorf("%s: unexpected %v", name, errs)
 	case want != "" && (len(errs) == 0 || !strings.Contains(errs[0].Error(), want)):
 		t.Errorf("%s: want an error with %q, got %v", name, want, errs)
+	}
+}
+
+func TestLimitOrder(t *testing.T) {
+	q := func(s string) corev1.ResourceList {
+		return corev1.ResourceList{corev1.ResourceMemory: resource.MustParse(s)}
+	}
+	for _, tc := range []struct {
+		name   string
+		limits TenantLimits
+		err    string
+	}{
+		{"ordered", TenantLimits{Min: q("64Mi"), DefaultRequest: q("128Mi"), Default: q("256Mi"), Max: q("1Gi")}, ""},
+		{"equal", TenantLimits{DefaultRequest: q("1Gi"), Default: q("1Gi"), Max: q("1Gi")}, ""},
+		{"default above max", TenantLimits{Default: q("2Gi"), Max: q("1Gi")}, "limits.default[memory]: 2Gi is above max (1Gi)"},
+		{"request above default", TenantLimits{DefaultRequest: q("512Mi"), Default: q("256Mi")}, "limits.defaultRequest[memory]: 512Mi is above default (256Mi)"},
+		{"min above request", TenantLimits{Min: q("512Mi"), DefaultRequest: q("256Mi")}, "limits.min[memory]: 512Mi is above defaultRequest (256Mi)"},
+	} {
+		var v validator
+		v.limitOrder(&tc.limits, field.NewPath("limits"))
+		check(t, tc.name, v.errs, tc.err)
 	}
 }
