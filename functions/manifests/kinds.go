@@ -5,10 +5,11 @@ import (
 	"strings"
 )
 
-// Kind is one kind of object slipway renders. Kinds is the one table of
-// them: rendering follows its order and builders, eject names its files
-// after it, the oracle checks every kind in it against its upstream
-// definition, and the field reference lists it.
+// Kind is one kind of object slipway renders. Kinds (an App's) and
+// PlatformKinds (a Platform's own) are the one table of them: rendering
+// follows their order and builders, eject names its files after them, the
+// oracle checks every kind in them against its upstream definition, and the
+// field reference lists them.
 type Kind struct {
 	// Group is the API group; "" for the core group.
 	Group string
