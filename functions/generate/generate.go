@@ -457,6 +457,10 @@ func readConfig(config *yaml.RNode, opts *Options) (*source, framework.Results) 
 const (
 	OptionEnvironment = "environment"
 	OptionNamespace   = "defaultNamespace"
+	// OptionSharedPlatform "true" says the Platform of the input is shared
+	// with other inputs (see Options.SharedPlatform), as a kustomize
+	// transformer shared by every App's kustomization sees it.
+	OptionSharedPlatform = "sharedPlatform"
 )
 
 func applyConfigMap(config *yaml.RNode, opts *Options) framework.Results {
@@ -473,9 +477,15 @@ func applyConfigMap(config *yaml.RNode, opts *Options) framework.Results {
 			opts.Environment, opts.EnvironmentFrom = data[k], "the function config's data."+OptionEnvironment
 		case OptionNamespace:
 			opts.DefaultNamespace = data[k]
+		case OptionSharedPlatform:
+			shared, err := strconv.ParseBool(data[k])
+			if err != nil {
+				results = append(results, ConfigResult(config, "data."+k, fmt.Sprintf("%q is not true or false", data[k])))
+			}
+			opts.SharedPlatform = shared
 		default:
 			results = append(results, ConfigResult(config, "data."+k,
-				fmt.Sprintf("unknown option; known: %s, %s", OptionEnvironment, OptionNamespace)))
+				fmt.Sprintf("unknown option; known: %s, %s, %s", OptionEnvironment, OptionNamespace, OptionSharedPlatform)))
 		}
 	}
 	return results
