@@ -73,12 +73,27 @@ func (v *validator) tenants(p *Platform, path *field.Path) {
 			enum[Tenant](v, tp.Child("podSecurity"), "podSecurity", t.PodSecurity)
 		}
 		v.resourceList(t.Quota, tp.Child("quota"))
+		for _, name := range slices.Sorted(maps.Keys(t.Quota)) {
+			if !quotaResource(string(name)) {
+				v.add(tp.Child("quota").Key(string(name)), "%q is not a resource a quota limits, such as requests.cpu, limits.memory, pods or count/deployments.apps", string(name))
+			}
+		}
 		if l := t.Limits; l != nil {
 			lp := tp.Child("limits")
 			v.resourceList(l.Default, lp.Child("default"))
 			v.resourceList(l.DefaultRequest, lp.Child("defaultRequest"))
 			v.resourceList(l.Max, lp.Child("max"))
 			v.resourceList(l.Min, lp.Child("min"))
+			for _, list := range []struct {
+				field string
+				list  corev1.ResourceList
+			}{{"default", l.Default}, {"defaultRequest", l.DefaultRequest}, {"max", l.Max}, {"min", l.Min}} {
+				for _, name := range slices.Sorted(maps.Keys(list.list)) {
+					if !limitResource(string(name)) {
+						v.add(lp.Child(list.field).Key(string(name)), "%q is not a container resource, such as cpu, memory or ephemeral-storage", string(name))
+					}
+				}
+			}
 			v.limitOrder(l, lp)
 		}
 		if s := t.SecretStore; s != nil {
@@ -96,6 +111,26 @@ func (v *validator) tenants(p *Platform, path *field.Path) {
 			v.add(tp.Child("sourceRepos"), "must hold spec.argoCD.repoURL %q: the tenant's Applications deploy from it", a.RepoURL)
 		}
 	}
+}
+
+// quotaResources are the resources the API server's quota knows, besides
+// the fully qualified ones (count/<resource>, <domain>/<resource>).
+var quotaResources = []string{
+	"pods", "services", "replicationcontrollers", "resourcequotas", "secrets", "configmaps", "persistentvolumeclaims",
+	"services.nodeports", "services.loadbalancers",
+	"cpu", "memory", "ephemeral-storage", "requests.cpu", "requests.memory", "requests.storage", "requests.ephemeral-storage",
+	"limits.cpu", "limits.memory", "limits.ephemeral-storage",
+}
+
+func quotaResource(name string) bool {
+	return slices.Contains(quotaResources, name) || strings.Contains(name, "/") ||
+		strings.HasPrefix(name, "requests.hugepages-") || strings.HasPrefix(name, "limits.hugepages-") || strings.HasPrefix(name, "hugepages-")
+}
+
+// limitResource says whether a LimitRange of containers may bound the
+// resource, as the API server does.
+func limitResource(name string) bool {
+	return slices.Contains([]string{"cpu", "memory", "ephemeral-storage"}, name) || strings.Contains(name, "/") || strings.HasPrefix(name, "hugepages-")
 }
 
 // limitOrder checks min <= defaultRequest <= default <= max for every
