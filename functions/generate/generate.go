@@ -13,7 +13,9 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 
+	"k8s.io/apimachinery/pkg/util/validation/field"
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/kio/filters"
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
@@ -228,10 +230,20 @@ func renderPlatform(p *v1alpha1.Platform, rendered []*RenderedApp, src *source) 
 			app := manifests.PlatformApp{Name: r.App.Name, Namespace: r.App.Namespace, Path: dir}
 			apps = append(apps, app)
 			for _, env := range slices.Sorted(maps.Keys(a.Environments)) {
+				if !slices.Contains(r.Environments, env) {
+					// The plugin refuses an environment the input does not define.
+					known := "it knows none"
+					if len(r.Environments) > 0 {
+						known = "it knows " + strings.Join(r.Environments, ", ")
+					}
+					errs = append(errs, v1alpha1.FieldError{Path: envsPath.Key(env).String(),
+						Detail: fmt.Sprintf("%s has no environment %q (%s) for its Application to render: define it in the Platform's environments, or the App's",
+							r.source.describe(), env, known)})
+				}
 				for _, c := range a.Environments[env].Clusters {
 					name := manifests.ApplicationName(app, env, c.Name)
 					for _, msg := range manifests.ApplicationNameErrors(name) {
-						errs = append(errs, v1alpha1.FieldError{Path: "spec.argoCD.environments." + env,
+						errs = append(errs, v1alpha1.FieldError{Path: envsPath.Key(env).String(),
 							Detail: fmt.Sprintf("the Application %q of %s: %s", name, r.source.describe(), msg)})
 					}
 					if first, dup := names[name]; dup {
@@ -252,6 +264,8 @@ func renderPlatform(p *v1alpha1.Platform, rendered []*RenderedApp, src *source) 
 	}
 	return objects, nil
 }
+
+var envsPath = field.NewPath("spec", "argoCD", "environments")
 
 // platformHolder holds the Platform's objects for the duplicate check, as
 // if the Platform were an App without one.
