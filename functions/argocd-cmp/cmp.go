@@ -95,6 +95,9 @@ func render(dir, platform string, opts generate.Options) ([]byte, string, error)
 			return nil, "", fmt.Errorf("platform: %w", err)
 		}
 		items = append(items, nodes...)
+		// The shared Platform's own objects are the Platform directory's
+		// to deploy, not every App directory's.
+		opts.SharedPlatform = true
 	}
 	out, err := stream.Render(items, opts)
 	var results framework.Results

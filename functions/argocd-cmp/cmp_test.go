@@ -347,7 +347,8 @@ spec:
 
 // TestGeneratePlatform renders an App directory of a repository with the
 // Platform its "platform" parameter names from the repository's root,
-// which every App directory shares without a copy.
+// which every App directory shares without a copy. The Platform's own
+// objects (tenants, Applications) are its directory's, not every App's.
 func TestGeneratePlatform(t *testing.T) {
 	repo := writeDir(t, map[string]string{
 		"platform/platform.yaml": `apiVersion: slipway.dev/v1alpha1
@@ -356,6 +357,10 @@ metadata: {name: acme}
 spec:
   namespace: shop
   defaults: {resources: {requests: {cpu: 100m, memory: 64Mi}}}
+  tenants: [{namespace: shop}]
+  argoCD:
+    repoURL: https://github.com/acme/deploy.git
+    environments: {dev: {clusters: [{name: dev, server: "https://kubernetes.default.svc"}]}}
 `,
 		"apps/team-a/hello/app.yaml": app,
 	})
@@ -371,6 +376,11 @@ spec:
 		deployment := find(t, parse(t, stdout), "Deployment", "hello")
 		if deployment.GetNamespace() != "shop" || !strings.Contains(deployment.MustString(), "cpu: 100m") {
 			t.Errorf("%v: the Platform's namespace and defaults did not apply:\n%s", vars, deployment.MustString())
+		}
+		for _, kind := range []string{"Namespace", "NetworkPolicy", "AppProject", "Application"} {
+			if strings.Contains(stdout, "\nkind: "+kind+"\n") {
+				t.Errorf("%v: the shared Platform rendered a %s with the App directory:\n%s", vars, kind, stdout)
+			}
 		}
 	}
 	for _, bad := range []string{"../outside.yaml", "/etc/platform.yaml", "platform/missing.yaml"} {

@@ -27,7 +27,8 @@ it is a terminal.
 Printed on stdout, as one YAML stream for kubectl apply -f -: the objects of
 the input other than Apps and Platforms, in input order (except objects
 annotated config.kubernetes.io/local-config: "true", and objects of an
-earlier rendering, which the new one replaces), then the objects rendered
+earlier rendering, which the new one replaces), then the Platform's own
+objects (its tenants', its Argo CD Applications), then the objects rendered
 from each App. Warnings go to stderr. On any problem nothing is printed on
 stdout, every problem is printed on stderr, and the exit code is 1.
 

@@ -13,8 +13,9 @@ import (
 )
 
 // presenceKeys are the keys whose empty map means something ("emptyDir: {}"
-// asks for an empty directory); every other empty map or null is dropped.
-var presenceKeys = map[string]bool{"emptyDir": true, "pause": true}
+// asks for an empty directory, a NetworkPolicy's "podSelector: {}" selects
+// every pod of its namespace); every other empty map or null is dropped.
+var presenceKeys = map[string]bool{"emptyDir": true, "pause": true, "podSelector": true}
 
 // Object encodes a typed object as a YAML node in the field order of
 // kustomize and kpt formatting (apiVersion, kind, metadata, spec; name first;

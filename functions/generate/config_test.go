@@ -170,3 +170,55 @@ func TestUnmarkedSourcesWarning(t *testing.T) {
 		t.Errorf("unexpected result: %+v", r)
 	}
 }
+
+// A kustomize transformer shared by every App's kustomization sees the one
+// Platform in each: with the function config's sharedPlatform, the
+// Platform's own objects are left to the Platform's own rendering; without
+// it, they are rendered. A value other than true or false is an error.
+func TestSharedPlatformOption(t *testing.T) {
+	platform := `apiVersion: slipway.dev/v1alpha1
+kind: Platform
+metadata: {name: acme}
+spec:
+  tenants: [{namespace: demo}]
+`
+	app := `apiVersion: slipway.dev/v1alpha1
+kind: App
+metadata: {name: hello, namespace: demo}
+spec: {image: registry.example.com/hello:1.0.0}
+`
+	for _, tc := range []struct {
+		shared     string
+		namespaces int
+		err        string
+	}{
+		{"", 1, ""},
+		{`"false"`, 1, ""},
+		{`"true"`, 0, ""},
+		{"maybe", 0, `data.sharedPlatform: "maybe" is not true or false`},
+	} {
+		var config *yaml.RNode
+		if tc.shared != "" {
+			config = yaml.MustParse("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {sharedPlatform: " + tc.shared + "}\n")
+		}
+		out, results := Render([]*yaml.RNode{yaml.MustParse(platform), yaml.MustParse(app)}, config, Options{})
+		if tc.err != "" {
+			if results.ExitCode() == 0 || !strings.Contains(results.Error(), tc.err) {
+				t.Errorf("%s: want an error with %q, got %v", tc.shared, tc.err, results)
+			}
+			continue
+		}
+		if results.ExitCode() != 0 {
+			t.Fatalf("%s: %v", tc.shared, results.Error())
+		}
+		namespaces := 0
+		for _, obj := range out {
+			if obj.GetKind() == "Namespace" {
+				namespaces++
+			}
+		}
+		if namespaces != tc.namespaces {
+			t.Errorf("sharedPlatform %s: %d Namespaces rendered, want %d", tc.shared, namespaces, tc.namespaces)
+		}
+	}
+}

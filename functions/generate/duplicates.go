@@ -30,7 +30,10 @@ type holder struct {
 // clash is an error of the App, naming the other holder. Two items that
 // pass through are not slipway's to judge, and local-config objects
 // (never applied) clash with nothing.
-func duplicates(passThrough []passThroughItem, apps []*RenderedApp) framework.Results {
+//
+// platform, when not nil, holds the Platform's own objects (its App is nil);
+// they are held before any App's.
+func duplicates(passThrough []passThroughItem, apps []*RenderedApp, platform *RenderedApp) framework.Results {
 	var results framework.Results
 	held := map[krm.Identity]holder{}
 	for _, p := range passThrough {
@@ -43,6 +46,9 @@ func duplicates(passThrough []passThroughItem, apps []*RenderedApp) framework.Re
 			held[id] = holder{passThrough: describeItem(m, p.item)}
 		}
 	}
+	if platform != nil {
+		apps = append([]*RenderedApp{platform}, apps...)
+	}
 	for _, a := range apps {
 		clash := func(id krm.Identity, h holder) {
 			first, ok := held[id]
@@ -54,6 +60,9 @@ func duplicates(passThrough []passThroughItem, apps []*RenderedApp) framework.Re
 		}
 		for _, obj := range a.Objects {
 			clash(krm.IdentityOfNode(obj), holder{app: a})
+		}
+		if a.App == nil {
+			continue
 		}
 		for _, f := range flaggerObjects(a.App) {
 			clash(f.id, holder{app: a, flagger: f.what})

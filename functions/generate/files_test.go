@@ -12,7 +12,8 @@ import (
 
 // TestFilesPerEnvironment renders a kpt package that holds earlier
 // renderings and checks where each rendered object goes and which earlier
-// objects are kept: the App's files of its other environments stay; the
+// objects are kept: the App's (and the Platform's) files of its other
+// environments stay; the
 // rendered environment's, the base's, a removed App's and a removed
 // environment's files are replaced.
 func TestFilesPerEnvironment(t *testing.T) {
@@ -29,6 +30,16 @@ spec:
   environments:
     staging: {replicas: 1}
     prod: {replicas: 3}
+`)
+	platform := yaml.MustParse(`apiVersion: slipway.dev/v1alpha1
+kind: Platform
+metadata:
+  name: acme
+  annotations:
+    config.kubernetes.io/path: platform/acme.yaml
+    internal.config.kubernetes.io/path: platform/acme.yaml
+spec:
+  tenants: [{namespace: web}]
 `)
 	earlier := func(file string) *yaml.RNode {
 		return yaml.MustParse(fmt.Sprintf(`apiVersion: v1
@@ -49,17 +60,22 @@ spec: {ports: [{port: 80}]}
 		"apps/shop.prod.generated.yaml",    // this environment: replaced
 		"apps/gone.prod.generated.yaml",    // an App since removed
 		"apps/shop.qa.generated.yaml",      // no environment qa any more
+		"platform/acme.staging.generated.yaml",
+		"platform/acme.generated.yaml",
 	}
 	for _, tc := range []struct {
 		environment string
 		want        []string // the files of the output
 	}{
-		{"prod", []string{"apps/shop.prod.generated.yaml", "apps/shop.staging.generated.yaml", "apps/shop.yaml"}},
-		{"staging", []string{"apps/shop.prod.generated.yaml", "apps/shop.staging.generated.yaml", "apps/shop.yaml"}},
-		{"", []string{"apps/shop.generated.yaml", "apps/shop.prod.generated.yaml", "apps/shop.staging.generated.yaml", "apps/shop.yaml"}},
+		{"prod", []string{"apps/shop.prod.generated.yaml", "apps/shop.staging.generated.yaml", "apps/shop.yaml",
+			"platform/acme.prod.generated.yaml", "platform/acme.staging.generated.yaml", "platform/acme.yaml"}},
+		{"staging", []string{"apps/shop.prod.generated.yaml", "apps/shop.staging.generated.yaml", "apps/shop.yaml",
+			"platform/acme.staging.generated.yaml", "platform/acme.yaml"}},
+		{"", []string{"apps/shop.generated.yaml", "apps/shop.prod.generated.yaml", "apps/shop.staging.generated.yaml", "apps/shop.yaml",
+			"platform/acme.generated.yaml", "platform/acme.staging.generated.yaml", "platform/acme.yaml"}},
 	} {
 		t.Run("environment="+tc.environment, func(t *testing.T) {
-			items := []*yaml.RNode{app.Copy()}
+			items := []*yaml.RNode{app.Copy(), platform.Copy()}
 			for _, f := range earlierFiles {
 				items = append(items, earlier(f))
 			}

@@ -7,11 +7,15 @@ package generate
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"path"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
+	"strings"
 
+	"k8s.io/apimachinery/pkg/util/validation/field"
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/kio/filters"
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
@@ -87,6 +91,10 @@ func Render(items []*yaml.RNode, config *yaml.RNode, opts Options) ([]*yaml.RNod
 		return nil, results
 	}
 	out := append(exp.PassThrough, exp.OtherEnvironments...)
+	if err := place(exp.PlatformObjects, exp.platformSource, exp.Options.Environment); exp.platformSource != nil && err != nil {
+		return nil, append(results, exp.platformSource.results([]v1alpha1.FieldError{{Detail: err.Error()}})...)
+	}
+	out = append(out, exp.PlatformObjects...)
 	for _, a := range exp.Apps {
 		if err := place(a.Objects, a.source, exp.Options.Environment); err != nil {
 			return nil, append(results, a.source.results([]v1alpha1.FieldError{{Detail: err.Error()}})...)
@@ -110,8 +118,16 @@ type Expansion struct {
 	Options Options
 	// Platform is the Platform of the input, resolved, or nil.
 	Platform *v1alpha1.Platform
+	// PlatformObjects are the Platform's own objects (manifests.PlatformKinds):
+	// its tenants', and the Argo CD Applications of the Apps. They come
+	// before the Apps' objects.
+	PlatformObjects []*yaml.RNode
+	// PlatformEnvironments are the environments the Platform defines.
+	PlatformEnvironments []string
 	// Apps are the rendered Apps, sorted by namespace and name.
 	Apps []*RenderedApp
+
+	platformSource *source
 }
 
 // RenderedApp is one App and the objects rendered from it.
@@ -143,6 +159,7 @@ func Expand(items []*yaml.RNode, config *yaml.RNode, opts Options) (*Expansion, 
 		var errs []v1alpha1.FieldError
 		platformDoc = in.platform.doc
 		exp.Platform, errs = v1alpha1.ResolvePlatform(in.platform.doc, opts.Environment)
+		exp.PlatformEnvironments = v1alpha1.KnownEnvironments(platformDoc)
 		results = append(results, in.platform.results(errs)...)
 	}
 	resolved := make([]*v1alpha1.App, len(in.apps))
@@ -176,23 +193,102 @@ func Expand(items []*yaml.RNode, config *yaml.RNode, opts Options) (*Expansion, 
 			results = append(results, exp.Apps[i].source.results([]v1alpha1.FieldError{{Detail: err.Error()}})...)
 		}
 	}
+	if in.platform != nil && !opts.SharedPlatform {
+		exp.platformSource = in.platform
+		var errs []v1alpha1.FieldError
+		exp.PlatformObjects, errs = renderPlatform(exp.Platform, exp.Apps, in.platform)
+		results = append(results, in.platform.results(errs)...)
+	}
 	if results.ExitCode() != 0 {
 		return nil, results
 	}
-	if dups := duplicates(in.passThroughMeta, exp.Apps); len(dups) > 0 {
+	if dups := duplicates(in.passThroughMeta, exp.Apps, exp.platformHolder()); len(dups) > 0 {
 		return nil, append(results, dups...)
 	}
 	return exp, results
 }
 
+// renderPlatform renders the Platform's own objects. An App's Argo CD
+// Application deploys the App's directory: its file's (kpt and the CLI
+// pass it in the internal.config.kubernetes.io/path annotation), or the
+// one its slipway.dev/argocd-path annotation names. Problems of an App are
+// reported on the Platform, which renders its Application.
+func renderPlatform(p *v1alpha1.Platform, rendered []*RenderedApp, src *source) ([]*yaml.RNode, []v1alpha1.FieldError) {
+	var errs []v1alpha1.FieldError
+	var apps []manifests.PlatformApp
+	if a := p.Spec.ArgoCD; a != nil {
+		if a.PlatformPath == "" && src.file == "" {
+			errs = append(errs, v1alpha1.FieldError{Path: "spec.argoCD.platformPath",
+				Detail: "required: the Platform came from no file, so its path in the repository is unknown"})
+		}
+		names := map[string]*RenderedApp{} // Application name: the App of it
+		for _, r := range rendered {
+			dir := r.source.meta.Annotations[v1alpha1.AnnotationArgoCDSourcePath]
+			if dir == "" && r.source.file != "" {
+				dir = path.Dir(r.source.file)
+			}
+			if dir == "" {
+				errs = append(errs, v1alpha1.FieldError{Path: "spec.argoCD",
+					Detail: fmt.Sprintf("%s came from no file: annotate it %s: <its directory in the repository> for its Applications", r.source.describe(), v1alpha1.AnnotationArgoCDSourcePath)})
+				continue
+			}
+			app := manifests.PlatformApp{Name: r.App.Name, Namespace: r.App.Namespace, Path: dir}
+			apps = append(apps, app)
+			for _, env := range slices.Sorted(maps.Keys(a.Environments)) {
+				if !slices.Contains(r.Environments, env) {
+					// The plugin refuses an environment the input does not define.
+					known := "it knows none"
+					if len(r.Environments) > 0 {
+						known = "it knows " + strings.Join(r.Environments, ", ")
+					}
+					errs = append(errs, v1alpha1.FieldError{Path: envsPath.Key(env).String(),
+						Detail: fmt.Sprintf("%s has no environment %q (%s) for its Application to render: define it in the Platform's environments, or the App's",
+							r.source.describe(), env, known)})
+				}
+				for _, c := range a.Environments[env].Clusters {
+					name := manifests.ApplicationName(app, env, c.Name)
+					for _, msg := range manifests.ApplicationNameErrors(name) {
+						errs = append(errs, v1alpha1.FieldError{Path: envsPath.Key(env).String(),
+							Detail: fmt.Sprintf("the Application %q of %s: %s", name, r.source.describe(), msg)})
+					}
+					if first, dup := names[name]; dup {
+						errs = append(errs, v1alpha1.FieldError{Path: "spec.argoCD",
+							Detail: fmt.Sprintf("%s and %s would both have the Application %q (<namespace>-<app>-<environment>-<cluster>): rename one", first.source.describe(), r.source.describe(), name)})
+					}
+					names[name] = r
+				}
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	objects, err := manifests.RenderPlatform(p, apps, src.file)
+	if err != nil {
+		return nil, []v1alpha1.FieldError{{Detail: err.Error()}}
+	}
+	return objects, nil
+}
+
+var envsPath = field.NewPath("spec", "argoCD", "environments")
+
+// platformHolder holds the Platform's objects for the duplicate check, as
+// if the Platform were an App without one.
+func (e *Expansion) platformHolder() *RenderedApp {
+	if e.platformSource == nil || len(e.PlatformObjects) == 0 {
+		return nil
+	}
+	return &RenderedApp{Objects: e.PlatformObjects, source: e.platformSource}
+}
+
 // place tells kpt which file each rendered object goes to: one file per App
 // and environment, beside the App's own file: "<app>.generated.yaml" for
 // the base, "<app>.<environment>.generated.yaml" for an environment, so that
-// a package can hold the renderings of several environments. Objects
-// rendered from an App that came from no file (kustomize, a pipe) get no
-// path.
+// a package can hold the renderings of several environments; the same for
+// the Platform's own objects, beside the Platform. Objects rendered from an
+// App that came from no file (kustomize, a pipe) get no path.
 func place(objects []*yaml.RNode, src *source, environment string) error {
-	if src.file == "" {
+	if src == nil || src.file == "" {
 		return nil
 	}
 	file := path.Join(path.Dir(src.file), generatedFile(src.name, environment))
@@ -214,14 +310,18 @@ func generatedFile(app, environment string) string {
 }
 
 // otherEnvironments returns the objects of earlier renderings that are
-// kept: those in the file of an App of the input for a known environment
-// other than the one rendered. Every other object of an earlier rendering
-// is replaced: the rendered environment's and the base's files, and those of
-// Apps or environments since removed.
+// kept: those in the file of an App (or the Platform) of the input for a
+// known environment other than the one rendered. Every other object of an
+// earlier rendering is replaced: the rendered environment's and the base's
+// files, and those of Apps or environments since removed.
 func otherEnvironments(in *input, rendered string) []*yaml.RNode {
 	keep := map[string]bool{}
+	sources := in.apps
+	if in.platform != nil {
+		sources = append(slices.Clip(sources), in.platform)
+	}
 	for _, env := range v1alpha1.KnownEnvironments(in.docs()...) {
-		for _, src := range in.apps {
+		for _, src := range sources {
 			if env != rendered && src.file != "" {
 				keep[path.Join(path.Dir(src.file), generatedFile(src.name, env))] = true
 			}
@@ -418,6 +518,10 @@ func readConfig(config *yaml.RNode, opts *Options) (*source, framework.Results) 
 const (
 	OptionEnvironment = "environment"
 	OptionNamespace   = "defaultNamespace"
+	// OptionSharedPlatform "true" says the Platform of the input is shared
+	// with other inputs (see Options.SharedPlatform), as a kustomize
+	// transformer shared by every App's kustomization sees it.
+	OptionSharedPlatform = "sharedPlatform"
 )
 
 func applyConfigMap(config *yaml.RNode, opts *Options) framework.Results {
@@ -434,9 +538,15 @@ func applyConfigMap(config *yaml.RNode, opts *Options) framework.Results {
 			opts.Environment, opts.EnvironmentFrom = data[k], "the function config's data."+OptionEnvironment
 		case OptionNamespace:
 			opts.DefaultNamespace = data[k]
+		case OptionSharedPlatform:
+			shared, err := strconv.ParseBool(data[k])
+			if err != nil {
+				results = append(results, ConfigResult(config, "data."+k, fmt.Sprintf("%q is not true or false", data[k])))
+			}
+			opts.SharedPlatform = shared
 		default:
 			results = append(results, ConfigResult(config, "data."+k,
-				fmt.Sprintf("unknown option; known: %s, %s", OptionEnvironment, OptionNamespace)))
+				fmt.Sprintf("unknown option; known: %s, %s, %s", OptionEnvironment, OptionNamespace, OptionSharedPlatform)))
 		}
 	}
 	return results

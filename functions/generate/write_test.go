@@ -49,7 +49,9 @@ func TestWriterMatchesByteWriter(t *testing.T) {
 	}
 	for name, items := range renderings {
 		var want, got bytes.Buffer
-		if err := (kio.ByteWriter{Writer: &want, WrappingKind: kio.ResourceListKind, WrappingAPIVersion: kio.ResourceListAPIVersion}).Write(copyNodes(items)); err != nil {
+		// kyaml's framework writes a ResourceList keeping the index
+		// annotations, which kpt needs to put several objects in one file.
+		if err := (kio.ByteWriter{Writer: &want, WrappingKind: kio.ResourceListKind, WrappingAPIVersion: kio.ResourceListAPIVersion, KeepReaderAnnotations: true}).Write(copyNodes(items)); err != nil {
 			t.Fatal(err)
 		}
 		if err := encode.WriteResourceList(&got, kio.ResourceListAPIVersion, kio.ResourceListKind, copyNodes(items), nil, nil); err != nil {

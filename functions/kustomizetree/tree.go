@@ -53,8 +53,16 @@ func Build(items []*yaml.RNode) ([]Tree, framework.Results) {
 		return nil, results
 	}
 	byEnv := map[string]*generate.Expansion{}
+	var platformEnvs []string
+	if len(base.PlatformObjects) > 0 {
+		platformEnvs = base.PlatformEnvironments
+	}
+	envLists := [][]string{platformEnvs}
 	for _, a := range base.Apps {
-		for _, env := range a.Environments {
+		envLists = append(envLists, a.Environments)
+	}
+	for _, envs := range envLists {
+		for _, env := range envs {
 			if byEnv[env] != nil {
 				continue
 			}
@@ -66,7 +74,14 @@ func Build(items []*yaml.RNode) ([]Tree, framework.Results) {
 	if results.ExitCode() != 0 {
 		return nil, results
 	}
-	trees := make([]Tree, 0, len(base.Apps))
+	trees := make([]Tree, 0, len(base.Apps)+1)
+	if len(base.PlatformObjects) > 0 {
+		tree, err := platformTree(base, byEnv, platformEnvs)
+		if err != nil {
+			return nil, append(results, &framework.Result{Severity: framework.Error, Message: "Platform " + base.Platform.Name + ": eject: " + err.Error()})
+		}
+		trees = append(trees, tree)
+	}
 	for _, a := range base.Apps {
 		id := a.App.Namespace + "/" + a.App.Name
 		tree := Tree{Dir: a.App.Name}
@@ -76,7 +91,7 @@ func Build(items []*yaml.RNode) ([]Tree, framework.Results) {
 		}
 		tree.Files = append(tree.Files, files...)
 		for _, env := range a.Environments {
-			files, err := overlayFiles(env, a.Objects, appIn(byEnv[env], a.InputID()).Objects, id)
+			files, err := overlayFiles(env, a.Objects, appIn(byEnv[env], a.InputID()).Objects, id, objectID)
 			if err != nil {
 				return nil, append(results, errorResult(id, err))
 			}
@@ -88,6 +103,41 @@ func Build(items []*yaml.RNode) ([]Tree, framework.Results) {
 		trees = append(trees, tree)
 	}
 	return trees, results
+}
+
+// platformID stands for the Platform where an App's namespace/name would.
+const platformID = "platform:"
+
+// PlatformDir is the directory of the Platform's own objects (tenants,
+// Argo CD Applications) in an ejected tree, beside the Apps' directories.
+func PlatformDir(platform string) string { return "platform-" + platform }
+
+// platformTree ejects the Platform's own objects as the Apps' are: a base,
+// and an overlay per environment of the Platform.
+func platformTree(base *generate.Expansion, byEnv map[string]*generate.Expansion, envs []string) (Tree, error) {
+	tree := Tree{Dir: PlatformDir(base.Platform.Name)}
+	for _, a := range base.Apps {
+		if a.App.Name == tree.Dir {
+			return Tree{}, fmt.Errorf("its directory %q is App %s's too: rename one", tree.Dir, a.InputID())
+		}
+	}
+	id := platformID + base.Platform.Name
+	files, err := baseFiles(base.PlatformObjects, id)
+	if err != nil {
+		return Tree{}, err
+	}
+	tree.Files = files
+	for _, env := range envs {
+		files, err := overlayFiles(env, base.PlatformObjects, byEnv[env].PlatformObjects, id, platformObjectID)
+		if err != nil {
+			return Tree{}, err
+		}
+		tree.Files = append(tree.Files, files...)
+	}
+	for j := range tree.Files {
+		tree.Files[j].Path = path.Join(tree.Dir, tree.Files[j].Path)
+	}
+	return tree, nil
 }
 
 // refuseEnvironment reports every App and Platform annotated with an
@@ -145,21 +195,31 @@ type target struct {
 }
 
 func newKustomization(name, app string) *kustomization {
+	from := "App " + app
+	if platform, ok := strings.CutPrefix(app, platformID); ok {
+		from = "Platform " + platform
+	}
 	return &kustomization{
 		APIVersion: "kustomize.config.k8s.io/v1beta1",
 		Kind:       "Kustomization",
 		Metadata: kustomizationMeta{Name: name, Annotations: map[string]string{
-			AnnotationEjectedFrom:         "App " + app,
+			AnnotationEjectedFrom:         from,
 			filters.LocalConfigAnnotation: "true",
 		}},
 	}
+}
+
+// kustomizationName names the kustomizations of an App ("namespace-name")
+// or of the Platform ("platform-name").
+func kustomizationName(app string) string {
+	return strings.NewReplacer("/", "-", ":", "-").Replace(strings.TrimPrefix(app, "/"))
 }
 
 // baseFiles are the App's objects grouped into one file per kind, plus the
 // kustomization that lists them, in the order the objects render.
 func baseFiles(objects []*yaml.RNode, app string) ([]File, error) {
 	files := groupByKind(objects, "base")
-	k := newKustomization(strings.ReplaceAll(strings.TrimPrefix(app, "/"), "/", "-")+"-base", app)
+	k := newKustomization(kustomizationName(app)+"-base", app)
 	for _, f := range files {
 		k.Resources = append(k.Resources, path.Base(f.Path))
 	}
@@ -173,9 +233,12 @@ func baseFiles(objects []*yaml.RNode, app string) ([]File, error) {
 // overlayFiles turn the base into the environment: objects only the
 // environment has are added as resources, objects it lacks are deleted, and
 // the others get a JSON 6902 patch of exactly the fields that differ.
-func overlayFiles(env string, base, rendered []*yaml.RNode, app string) ([]File, error) {
+//
+// objectID identifies an object across environments (objectID for an App's,
+// platformObjectID for the Platform's).
+func overlayFiles(env string, base, rendered []*yaml.RNode, app string, objectID func(*yaml.RNode) string) ([]File, error) {
 	dir := path.Join("overlays", env)
-	k := newKustomization(strings.ReplaceAll(strings.TrimPrefix(app, "/"), "/", "-")+"-"+env, app)
+	k := newKustomization(kustomizationName(app)+"-"+env, app)
 	k.Resources = []string{"../../base"}
 	baseByID := map[string]*yaml.RNode{}
 	for _, obj := range base {
@@ -251,6 +314,13 @@ func groupByKind(objects []*yaml.RNode, dir string) []File {
 // out: an environment may move the App, which patches the namespace.
 func objectID(obj *yaml.RNode) string {
 	return obj.GetApiVersion() + "/" + obj.GetKind() + "/" + obj.GetName()
+}
+
+// platformObjectID identifies an object of the Platform across
+// environments: its objects are in many namespaces, and a tenant of another
+// namespace is another object.
+func platformObjectID(obj *yaml.RNode) string {
+	return objectID(obj) + "/" + obj.GetNamespace()
 }
 
 func targetOf(obj *yaml.RNode) *target {

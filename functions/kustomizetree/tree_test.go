@@ -50,6 +50,21 @@ func TestEjectInvariant(t *testing.T) {
 				if results.ExitCode() != 0 {
 					t.Fatalf("render %q failed:\n%s", env, results.Error())
 				}
+				if len(exp.PlatformObjects) > 0 {
+					overlay := filepath.Join(root, PlatformDir(exp.Platform.Name), "base")
+					if env != "" {
+						overlay = filepath.Join(root, PlatformDir(exp.Platform.Name), "overlays", env)
+					}
+					if env == "" || golden.Exists(overlay) {
+						out, err := exec.Command(kustomize, "build", overlay).CombinedOutput()
+						if err != nil {
+							t.Fatalf("kustomize build %s: %v\n%s", overlay, err, out)
+						}
+						if got, want := byID(t, parse(t, out)), byID(t, exp.PlatformObjects); !reflect.DeepEqual(got, want) {
+							t.Errorf("kustomize build %s differs from the Platform's objects for %q:\n%s", overlay, env, firstDifference(got, want))
+						}
+					}
+				}
 				for _, app := range exp.Apps {
 					overlay := filepath.Join(root, app.App.Name, "base")
 					if env != "" {

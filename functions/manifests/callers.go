@@ -81,9 +81,6 @@ type caller struct {
 func (r *renderer) callers() []caller {
 	mesh := r.platform.MeshOrDefault()
 	out := make([]caller, 0, len(r.spec.AllowFrom))
-	inNamespace := func(ns string) *metav1.LabelSelector {
-		return &metav1.LabelSelector{MatchLabels: map[string]string{labelNamespaceName: ns}}
-	}
 	principal := func(ns, sa string) string {
 		return fmt.Sprintf("%s/ns/%s/sa/%s", mesh.TrustDomain, ns, sa)
 	}
@@ -167,3 +164,8 @@ func (r *renderer) authorizationPolicy() []any {
 
 // AuthorizationPolicyAPIVersion is Istio's security API.
 const AuthorizationPolicyAPIVersion = "security.istio.io/v1"
+
+// inNamespace selects the namespace of that name.
+func inNamespace(ns string) *metav1.LabelSelector {
+	return &metav1.LabelSelector{MatchLabels: map[string]string{labelNamespaceName: ns}}
+}

@@ -5,10 +5,11 @@ import (
 	"strings"
 )
 
-// Kind is one kind of object slipway renders. Kinds is the one table of
-// them: rendering follows its order and builders, eject names its files
-// after it, the oracle checks every kind in it against its upstream
-// definition, and the field reference lists it.
+// Kind is one kind of object slipway renders. Kinds (an App's) and
+// PlatformKinds (a Platform's own) are the one table of them: rendering
+// follows their order and builders, eject names its files after them, the
+// oracle checks every kind in them against its upstream definition, and the
+// field reference lists them.
 type Kind struct {
 	// Group is the API group; "" for the core group.
 	Group string
@@ -29,6 +30,9 @@ type Kind struct {
 	CRD *CRDSource
 	// build renders the App's objects of this kind, none when it has none.
 	build func(*renderer) []any
+	// buildPlatform renders the Platform's own objects of this kind (a row
+	// of PlatformKinds).
+	buildPlatform func(*platformRenderer) []any
 }
 
 // CRDSource is a CRD file inside a Go module, at the version slipway is
@@ -61,6 +65,9 @@ func FileName(kind string) string {
 }
 
 var (
+	argoCDCRD = func(file string) *CRDSource {
+		return &CRDSource{"github.com/argoproj/argo-cd/v3", "v3.2.0", "manifests/crds/" + file}
+	}
 	istioCRD      = &CRDSource{"istio.io/api", "v1.31.1", "kubernetes/customresourcedefinitions.gen.yaml"}
 	flaggerCRD    = &CRDSource{"github.com/fluxcd/flagger", "v1.36.1", "artifacts/flagger/crd.yaml"}
 	monitoringCRD = func(plural string) *CRDSource {
@@ -129,3 +136,30 @@ var Kinds = []Kind{
 	{Group: "flagger.app", Versions: []string{"v1beta1"}, Kind: "MetricTemplate", What: "slo under flagger: the canary analysis's metrics",
 		CRD: flaggerCRD, build: (*renderer).metricTemplates},
 }
+
+// PlatformKinds are the kinds a Platform renders itself, once, whatever
+// Apps it is rendered with, in output order: the tenants' namespaces and
+// what each namespace holds, then what Argo CD deploys the Apps with. They
+// come before the Apps' objects.
+var PlatformKinds = []Kind{
+	{Versions: []string{"v1"}, Kind: "Namespace", What: "each of tenants, with its Pod Security admission labels",
+		buildPlatform: (*platformRenderer).namespaces},
+	{Versions: []string{"v1"}, Kind: "ResourceQuota", What: "tenants with quota",
+		buildPlatform: (*platformRenderer).resourceQuotas},
+	{Versions: []string{"v1"}, Kind: "LimitRange", What: "tenants with limits",
+		buildPlatform: (*platformRenderer).limitRanges},
+	{Group: "networking.k8s.io", Versions: []string{"v1"}, Kind: "NetworkPolicy", What: "each of tenants: \"default-deny\", which admits the ingress gateway and monitoring (mesh) only",
+		buildPlatform: (*platformRenderer).defaultDeny},
+	{Versions: []string{"v1"}, Kind: "ServiceAccount", What: "tenants with a secretStore: the account it authenticates as (IRSA-annotated for AWS)",
+		buildPlatform: (*platformRenderer).storeAccounts},
+	{Group: "external-secrets.io", Versions: []string{"v1", "v1beta1"}, Kind: "SecretStore", What: "tenants with a secretStore",
+		CRD:           &CRDSource{"github.com/external-secrets/external-secrets", "v0.20.4", "config/crds/bases/external-secrets.io_secretstores.yaml"},
+		buildPlatform: (*platformRenderer).secretStores},
+	{Group: "argoproj.io", Versions: []string{"v1alpha1"}, Kind: "AppProject", What: "each of tenants, with argoCD: deploys to the tenant's namespace only",
+		CRD: argoCDCRD("appproject-crd.yaml"), buildPlatform: (*platformRenderer).appProjects},
+	{Group: "argoproj.io", Versions: []string{"v1alpha1"}, Kind: "Application", What: "argoCD: each App rendered with the Platform, in each environment, on each of its clusters",
+		CRD: argoCDCRD("application-crd.yaml"), buildPlatform: (*platformRenderer).applications},
+}
+
+// AllKinds are Kinds and PlatformKinds.
+func AllKinds() []Kind { return append(append([]Kind(nil), Kinds...), PlatformKinds...) }

@@ -1,5 +1,5 @@
-// Package manifests renders a resolved App into the Kubernetes objects it
-// stands for, one file per kind of object, built from upstream API types
+// Package manifests renders a resolved App (and a Platform's own tenants
+// and Argo CD Applications) into the Kubernetes objects it stands for, one file per kind of object, built from upstream API types
 // where they exist and from small local types checked against the published
 // CRD schemas where they do not.
 package manifests

@@ -70,6 +70,7 @@ func Render(items []*yaml.RNode, opts generate.Options) (*Output, error) {
 		}
 		out = append(out, obj)
 	}
+	out = append(out, exp.PlatformObjects...)
 	for _, a := range exp.Apps {
 		out = append(out, a.Objects...)
 	}

@@ -39,6 +39,12 @@ type Options struct {
 	// DefaultNamespace is the namespace of Apps for which neither the App nor
 	// the Platform sets one.
 	DefaultNamespace string
+	// SharedPlatform says the Platform of the input is shared with other
+	// inputs (the Argo CD plugin's platform parameter gives every App
+	// directory the same one): its own objects (tenants, Argo CD
+	// Applications) are not rendered with every App, only where the
+	// Platform is rendered on its own terms.
+	SharedPlatform bool
 }
 
 var (

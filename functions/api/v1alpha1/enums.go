@@ -36,6 +36,9 @@ var Enums = map[Field][]string{
 	FieldOf[Policy]("allowRelaxing"): {
 		RelaxRunAsNonRoot, RelaxRunAsRoot, RelaxAllowPrivilegeEscalation, RelaxSeccompProfile, RelaxCapabilities, RelaxReadOnlyRootFilesystem,
 	},
+	FieldOf[Tenant]("podSecurity"):                         {"restricted", "baseline", "privileged"},
+	FieldOf[AWSStore]("service"):                           {"SecretsManager", "ParameterStore"},
+	FieldOf[VaultStore]("version"):                         {"v1", "v2"},
 	FieldOf[SLOMetrics]("durationUnit"):                    {"seconds", "milliseconds"},
 	FieldOf[autoscalingv2.MetricSpec]("type"):              {"Resource", "ContainerResource", "Pods", "Object", "External"},
 	FieldOf[autoscalingv2.HPAScalingRules]("selectPolicy"): {"Max", "Min", "Disabled"},

@@ -90,6 +90,9 @@ func (p *Platform) secretStore(namespace string) *StoreRef {
 	if ref, ok := p.Spec.SecretStoresByNamespace[namespace]; ok {
 		return &ref
 	}
+	if t := p.Tenant(namespace); t != nil && t.SecretStore != nil {
+		return &StoreRef{Name: t.SecretStore.StoreName(), Kind: "SecretStore"}
+	}
 	if p.Spec.SecretStore != nil {
 		ref := *p.Spec.SecretStore
 		return &ref
@@ -298,6 +301,10 @@ func validatePlatform(p *Platform) []FieldError {
 			}
 			v.labels(g.Labels, gp.Child("labels"))
 		}
+	}
+	v.tenants(p, spec.Child("tenants"))
+	if a := p.Spec.ArgoCD; a != nil {
+		v.argoCD(a, spec.Child("argoCD"))
 	}
 	if a := p.Spec.APIVersions; a != nil {
 		if a.Istio != "" {

@@ -75,6 +75,17 @@ type PlatformSpec struct {
 	// Mesh says where the mesh's own callers run, which an App's allowFrom
 	// admits. Default: {trustDomain: cluster.local, ingressGateway: {namespace: istio-system, labels: {istio: ingressgateway}, serviceAccount: istio-ingressgateway-service-account}, monitoringNamespace: monitoring}
 	Mesh *Mesh `json:"mesh,omitempty"`
+	// Tenants are the namespaces the platform team runs for its teams: each
+	// renders, once per Platform, its Namespace (with Pod Security admission
+	// labels), a default-deny NetworkPolicy that admits the ingress gateway
+	// and monitoring (see mesh), its ResourceQuota and LimitRange when set,
+	// its SecretStore with the ServiceAccount it authenticates as, and an
+	// Argo CD AppProject scoped to it when argoCD is set.
+	// Example: [{namespace: payments, istioInjection: true, secretStore: {aws: {region: eu-west-1, roleArn: "arn:aws:iam::123456789012:role/payments-secrets"}}}]
+	Tenants []Tenant `json:"tenants,omitempty"`
+	// ArgoCD renders an Argo CD Application for every App rendered with the
+	// Platform, in every environment, on every cluster of the environment.
+	ArgoCD *ArgoCD `json:"argoCD,omitempty"`
 	// Environments override any field of this spec, except environments, for
 	// one named environment, with the same merge rules as App environments.
 	// Example: {dev: {hostSuffix: .dev.example.com}}
@@ -191,4 +202,136 @@ type Bounds struct {
 	Min *int32 `json:"min,omitempty"`
 	// Max, at most.
 	Max *int32 `json:"max,omitempty"`
+}
+
+// Tenant is one team namespace and what the platform team gives it.
+type Tenant struct {
+	// Namespace of the tenant.
+	Namespace string `json:"namespace"`
+	// PodSecurity is the Pod Security Standard the namespace enforces (and
+	// audits and warns of): restricted, baseline or privileged.
+	// Default: restricted
+	PodSecurity string `json:"podSecurity,omitempty"`
+	// IstioInjection labels the namespace istio-injection: enabled.
+	// Default: false
+	IstioInjection bool `json:"istioInjection,omitempty"`
+	// Quota is the ResourceQuota's hard limits; none is rendered when unset,
+	// since no default fits every cluster.
+	// Example: {requests.cpu: "8", requests.memory: 16Gi, limits.memory: 32Gi, pods: "50"}
+	Quota corev1.ResourceList `json:"quota,omitempty"`
+	// Limits are the LimitRange of the namespace's containers; none is
+	// rendered when unset.
+	// Example: {defaultRequest: {cpu: 50m, memory: 128Mi}, default: {memory: 256Mi}, max: {cpu: "4", memory: 8Gi}}
+	Limits *TenantLimits `json:"limits,omitempty"`
+	// SecretStore is the namespace's External Secrets SecretStore, which
+	// becomes the store of the namespace's ExternalSecrets that name none
+	// (unless secretStoresByNamespace names another).
+	SecretStore *TenantSecretStore `json:"secretStore,omitempty"`
+	// SourceRepos the tenant's AppProject may deploy from (with argoCD).
+	// Default: [argoCD.repoURL]
+	SourceRepos []string `json:"sourceRepos,omitempty"`
+}
+
+// TenantLimits are a LimitRange's limits of each container.
+type TenantLimits struct {
+	// Default limits of a container that sets none.
+	Default corev1.ResourceList `json:"default,omitempty"`
+	// DefaultRequest of a container that sets none.
+	DefaultRequest corev1.ResourceList `json:"defaultRequest,omitempty"`
+	// Max of a container's limits.
+	Max corev1.ResourceList `json:"max,omitempty"`
+	// Min of a container's requests.
+	Min corev1.ResourceList `json:"min,omitempty"`
+}
+
+// TenantSecretStore is a namespace's SecretStore: AWS or Vault, one of them.
+type TenantSecretStore struct {
+	// Name of the SecretStore. Default: secrets
+	Name string `json:"name,omitempty"`
+	// ServiceAccount the store authenticates as (through IRSA for AWS,
+	// Vault's Kubernetes auth for Vault); it is rendered too.
+	// Default: external-secrets
+	ServiceAccount string `json:"serviceAccount,omitempty"`
+	// AWS Secrets Manager or Parameter Store, through IRSA.
+	AWS *AWSStore `json:"aws,omitempty"`
+	// Vault, through its Kubernetes auth.
+	Vault *VaultStore `json:"vault,omitempty"`
+}
+
+// AWSStore reads AWS Secrets Manager or Parameter Store.
+type AWSStore struct {
+	// Service: SecretsManager or ParameterStore. Default: SecretsManager
+	Service string `json:"service,omitempty"`
+	// Region of the secrets.
+	// Example: eu-west-1
+	Region string `json:"region"`
+	// RoleARN is the IAM role the ServiceAccount assumes (its
+	// eks.amazonaws.com/role-arn annotation).
+	// Example: arn:aws:iam::123456789012:role/payments-secrets
+	RoleARN string `json:"roleArn"`
+}
+
+// VaultStore reads a Vault KV engine.
+type VaultStore struct {
+	// Server is Vault's URL.
+	// Example: https://vault.example.com:8200
+	Server string `json:"server"`
+	// Path of the KV engine. Default: secret
+	Path string `json:"path,omitempty"`
+	// Version of the KV engine: v1 or v2. Default: v2
+	Version string `json:"version,omitempty"`
+	// Role of Vault's Kubernetes auth. Default: the namespace
+	Role string `json:"role,omitempty"`
+	// MountPath of Vault's Kubernetes auth. Default: kubernetes
+	MountPath string `json:"mountPath,omitempty"`
+}
+
+// ArgoCD is where the Apps live and where each environment deploys them.
+type ArgoCD struct {
+	// Namespace Argo CD runs in, where the Applications and AppProjects go.
+	// Default: argocd
+	Namespace string `json:"namespace,omitempty"`
+	// RepoURL of the repository of the Apps and of the Platform.
+	// Example: https://github.com/acme/deploy.git
+	RepoURL string `json:"repoURL"`
+	// TargetRevision of the repository. Default: HEAD
+	TargetRevision string `json:"targetRevision,omitempty"`
+	// PlatformPath is the Platform's file from the repository's root, the
+	// plugin's platform parameter. Default: the Platform's own file
+	PlatformPath string `json:"platformPath,omitempty"`
+	// Project of the Applications of Apps outside the tenants (those of a
+	// tenant's namespace belong to its AppProject). Default: default
+	Project string `json:"project,omitempty"`
+	// Environments name the clusters each environment deploys to; an App
+	// gets an Application per environment and cluster (two clusters while
+	// it moves from one to the other).
+	// Example: {dev: {clusters: [{name: dev, server: "https://dev.k8s.example.com"}]}}
+	Environments map[string]ArgoCDEnvironment `json:"environments"`
+	// SyncPolicy of the Applications. Default: {automated: true, prune: true, selfHeal: true}
+	SyncPolicy *SyncPolicy `json:"syncPolicy,omitempty"`
+}
+
+// ArgoCDEnvironment is where one environment deploys.
+type ArgoCDEnvironment struct {
+	// Clusters of the environment.
+	Clusters []ArgoCDCluster `json:"clusters"`
+}
+
+// ArgoCDCluster is a cluster Argo CD deploys to.
+type ArgoCDCluster struct {
+	// Name of the cluster, in the Applications' names.
+	Name string `json:"name"`
+	// Server is the cluster's API server URL as Argo CD knows it.
+	// Example: https://kubernetes.default.svc
+	Server string `json:"server"`
+}
+
+// SyncPolicy is when Argo CD syncs an Application.
+type SyncPolicy struct {
+	// Automated syncs on every change. Default: true
+	Automated *bool `json:"automated,omitempty"`
+	// Prune deletes what the rendering no longer has. Default: true
+	Prune *bool `json:"prune,omitempty"`
+	// SelfHeal reverts changes made in the cluster. Default: true
+	SelfHeal *bool `json:"selfHeal,omitempty"`
 }

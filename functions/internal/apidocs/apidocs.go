@@ -196,11 +196,23 @@ func writeKinds(b *strings.Builder) {
 	b.WriteString("What an App renders, in the order of the output (an App's objects follow each other in this order; Apps are sorted by namespace and name, after the input's other objects).\n\n")
 	b.WriteString("| Kind | apiVersion | Rendered for | Eject file |\n|---|---|---|---|\n")
 	for _, k := range manifests.Kinds {
-		versions := k.APIVersion()
-		for _, v := range k.Versions[1:] {
-			versions += ", " + k.Group + "/" + v
-		}
-		fmt.Fprintf(b, "| %s | %s | %s | %s |\n", k.Kind, versions, cell(k.What), code(k.File()))
+		fmt.Fprintf(b, "| %s | %s | %s | %s |\n", k.Kind, kindVersions(k), cell(k.What), code(k.File()))
+	}
+	b.WriteString("\n### Rendered once per Platform\n\n")
+	b.WriteString("What a Platform renders itself, once, whatever Apps it is rendered with (not where the Argo CD plugin's platform parameter shares it with an App directory), before the Apps' objects, in this order, beside the Platform's file in `<platform name>.generated.yaml`. They are labelled `app.kubernetes.io/managed-by: slipway` like an App's, so a re-render replaces them.\n\n")
+	b.WriteString("| Kind | apiVersion | Rendered for |\n|---|---|---|\n")
+	for _, k := range manifests.PlatformKinds {
+		fmt.Fprintf(b, "| %s | %s | %s |\n", k.Kind, kindVersions(k), cell(k.What))
 	}
 	b.WriteString("\n")
+}
+
+// kindVersions lists the apiVersions a kind may be rendered at, the
+// default first.
+func kindVersions(k manifests.Kind) string {
+	versions := k.APIVersion()
+	for _, v := range k.Versions[1:] {
+		versions += ", " + k.Group + "/" + v
+	}
+	return versions
 }

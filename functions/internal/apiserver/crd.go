@@ -32,7 +32,6 @@ import (
 // CRDSources are the CRDs of the schema oracle, and the kinds that sit in
 // other files of the same projects and that rendered objects may refer to.
 var CRDSources = slices.Concat(oracle.CRDSources(), []manifests.CRDSource{
-	{Module: "github.com/external-secrets/external-secrets", Version: "v0.20.4", Path: "config/crds/bases/external-secrets.io_secretstores.yaml"},
 	{Module: "github.com/argoproj/argo-rollouts", Version: "v1.10.1", Path: "manifests/crds/analysis-template-crd.yaml"},
 })
 

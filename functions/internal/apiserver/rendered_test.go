@@ -77,7 +77,7 @@ func TestRenderedObjectsAccepted(t *testing.T) {
 			t.Errorf("no object checked under %s", src)
 		}
 	}
-	for _, k := range manifests.Kinds {
+	for _, k := range manifests.AllKinds() {
 		if kinds[k.APIVersion()+" "+k.Kind] == 0 {
 			t.Errorf("no checked-in rendering has a %s %s", k.APIVersion(), k.Kind)
 		}

@@ -27,10 +27,11 @@ import (
 )
 
 // CRDSources are the published CRDs of the custom resources slipway
-// renders (the CRD of each of manifests.Kinds that has one), once each.
+// renders (the CRD of each of manifests.Kinds and manifests.PlatformKinds
+// that has one), once each.
 func CRDSources() []manifests.CRDSource {
 	var sources []manifests.CRDSource
-	for _, k := range manifests.Kinds {
+	for _, k := range manifests.AllKinds() {
 		if k.CRD != nil && !slices.Contains(sources, *k.CRD) {
 			sources = append(sources, *k.CRD)
 		}

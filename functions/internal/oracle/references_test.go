@@ -126,12 +126,17 @@ func checkReferences(ours []*Object, checked map[string]int) []string {
 			need(obj, "Rollout virtual service", "VirtualService", ns, str(vs, "name"))
 		case "Canary":
 			need(obj, "Canary target", str(obj.Doc, "spec", "targetRef", "kind"), ns, str(obj.Doc, "spec", "targetRef", "name"))
+		case "SecretStore":
+			need(obj, "SecretStore service account", "ServiceAccount", ns, storeAccount(obj))
 		case "ServiceAccount":
 			checked["ServiceAccount"]++
 			used := false
 			for _, other := range ours {
 				if template := podTemplate(other); template != nil && str(template, "spec", "serviceAccountName") == obj.Name {
 					used = true
+				}
+				if other.Kind == "SecretStore" && str(other.Doc, "metadata", "namespace") == ns && storeAccount(other) == obj.Name {
+					used = true // a tenant's SecretStore authenticates as it
 				}
 			}
 			if !used {
@@ -142,6 +147,9 @@ func checkReferences(ours []*Object, checked map[string]int) []string {
 		case "DestinationRule":
 			need(obj, "DestinationRule host", "Service", ns, str(obj.Doc, "spec", "host"))
 		case "NetworkPolicy":
+			if len(mapAt(obj.Doc, "spec", "podSelector")) == 0 {
+				continue // a tenant's default-deny selects every pod of its namespace, if any
+			}
 			selects(obj, "NetworkPolicy selector", strMap(obj.Doc, "spec", "podSelector", "matchLabels"), pods, "pod template")
 		case "AuthorizationPolicy":
 			selects(obj, "AuthorizationPolicy selector", strMap(obj.Doc, "spec", "selector", "matchLabels"), pods, "pod template")
@@ -248,4 +256,12 @@ func podTemplate(obj *Object) map[string]any {
 		return mapAt(obj.Doc, "spec", "jobTemplate", "spec", "template")
 	}
 	return nil
+}
+
+// storeAccount is the ServiceAccount a SecretStore authenticates as.
+func storeAccount(store *Object) string {
+	if name := str(store.Doc, "spec", "provider", "aws", "auth", "jwt", "serviceAccountRef", "name"); name != "" {
+		return name
+	}
+	return str(store.Doc, "spec", "provider", "vault", "auth", "kubernetes", "serviceAccountRef", "name")
 }
