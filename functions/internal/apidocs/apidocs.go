@@ -199,7 +199,7 @@ func writeKinds(b *strings.Builder) {
 		fmt.Fprintf(b, "| %s | %s | %s | %s |\n", k.Kind, kindVersions(k), cell(k.What), code(k.File()))
 	}
 	b.WriteString("\n### Rendered once per Platform\n\n")
-	b.WriteString("What a Platform renders itself, once, whatever Apps it is rendered with (not where the Argo CD plugin's platform parameter shares it with an App directory), before the Apps' objects, in this order, beside the Platform's file in `<platform name>.generated.yaml`. They are labelled `app.kubernetes.io/managed-by: slipway` like an App's, so a re-render replaces them.\n\n")
+	b.WriteString("What a Platform renders itself, once, whatever Apps it is rendered with (not where the Argo CD plugin's platform parameter shares it with an App directory), before the Apps' objects, in this order, beside the Platform's file in `<platform name>.generated.yaml` (`<platform name>.<environment>.generated.yaml` for an environment). They are labelled `app.kubernetes.io/managed-by: slipway` like an App's, so a re-render replaces them.\n\n")
 	b.WriteString("| Kind | apiVersion | Rendered for |\n|---|---|---|\n")
 	for _, k := range manifests.PlatformKinds {
 		fmt.Fprintf(b, "| %s | %s | %s |\n", k.Kind, kindVersions(k), cell(k.What))
