@@ -45,7 +45,7 @@ func (r *renderer) deployment(name, track, image string, replicas *int32) *appsv
 		ObjectMeta: r.meta(name),
 		Spec: appsv1.DeploymentSpec{
 			Replicas: replicas,
-			Selector: &metav1.LabelSelector{MatchLabels: r.selector(track)},
+			Selector: &metav1.LabelSelector{MatchLabels: r.workloadSelector(track)},
 			Strategy: r.strategy(r.servingPod(track, image)),
 			Template: r.podTemplate(r.servingPod(track, image)),
 		},

@@ -6,6 +6,7 @@ package manifests
 
 import (
 	"maps"
+	"slices"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -47,7 +48,7 @@ func Render(app *v1alpha1.App, platform *v1alpha1.Platform) ([]*yaml.RNode, erro
 	if err != nil {
 		return nil, err
 	}
-	if errs := append(extraErrs, patchErrs...); len(errs) > 0 {
+	if errs := slices.Concat(r.compatibilityErrors(), extraErrs, patchErrs); len(errs) > 0 {
 		return nil, errs
 	}
 	return nodes, nil
@@ -78,11 +79,24 @@ func (r *renderer) selector(track string) map[string]string {
 	return map[string]string{LabelApp: r.app.Name, LabelTrack: track}
 }
 
-// podLabels are the labels of the pods of one track.
+// podLabels are the labels of the pods of one track: the stable pods carry
+// a kept selector (spec.compatibility) too.
 func (r *renderer) podLabels(track string) map[string]string {
 	labels := r.labels()
 	maps.Copy(labels, r.selector(track))
+	if c := r.spec.Compatibility; c != nil && track == TrackStable {
+		maps.Copy(labels, c.Selector)
+	}
 	return labels
+}
+
+// workloadSelector is the selector of the workload of one track: the
+// kept one of a workload taken over, or slipway's.
+func (r *renderer) workloadSelector(track string) map[string]string {
+	if c := r.spec.Compatibility; c != nil && track == TrackStable {
+		return maps.Clone(c.Selector)
+	}
+	return r.selector(track)
 }
 
 func (r *renderer) meta(name string) metav1.ObjectMeta {

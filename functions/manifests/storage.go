@@ -73,7 +73,7 @@ func (r *renderer) statefulSet() []any {
 		Spec: appsv1.StatefulSetSpec{
 			Replicas:             replicas,
 			ServiceName:          r.app.Name + SuffixHeadless,
-			Selector:             &metav1.LabelSelector{MatchLabels: r.selector(TrackStable)},
+			Selector:             &metav1.LabelSelector{MatchLabels: r.workloadSelector(TrackStable)},
 			Template:             r.podTemplate(r.servingPod(TrackStable, r.spec.Image)),
 			VolumeClaimTemplates: templates,
 		},

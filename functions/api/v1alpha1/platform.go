@@ -64,7 +64,7 @@ func applyPlatform(app *App, platform *Platform) []FieldError {
 
 // featureSections are the spec sections whose presence turns a feature on:
 // a Platform default of one is merged only into the Apps that have it.
-var featureSections = []string{"autoscaling", "canary", "config", "monitoring", "routing"}
+var featureSections = []string{"autoscaling", "canary", "compatibility", "config", "monitoring", "routing"}
 
 // inherit merges an App's spec document (its environment section already
 // merged) over the Platform's defaults, with the merge rules of

@@ -41,9 +41,10 @@ type PlatformSpec struct {
 	// environments: maps merge key by key, resources per resource name, and
 	// null removes an inherited key; the named lists merge item by item;
 	// other lists and values replace the default. The sections that turn a
-	// feature on (autoscaling, canary, config, monitoring, routing) are
-	// merged only into the Apps that have them: a routing default applies
-	// to the Apps that are routed, and routes no other. Environments cannot
+	// feature on (autoscaling, canary, config, monitoring, routing), and
+	// compatibility (one live workload's), are merged only into the Apps
+	// that have them: a routing default applies to the Apps that are
+	// routed, and routes no other. Environments cannot
 	// be set here: the Platform's own environments override its defaults.
 	// Example: {resources: {requests: {cpu: 50m, memory: 128Mi}, limits: {memory: 256Mi}}, pod: {imagePullSecrets: [registry-credentials]}, routing: {requestHeaders: {x-forwarded-proto: https}}}
 	Defaults *AppSpec `json:"defaults,omitempty"`

@@ -60,6 +60,10 @@ type AppSpec struct {
 	// Strategy of the Deployment's rolling update.
 	// Default: {maxSurge: 25%, maxUnavailable: 0}
 	Strategy *Strategy `json:"strategy,omitempty"`
+	// Compatibility keeps what a live workload cannot change, so that
+	// slipway takes over a Deployment or StatefulSet in place, without
+	// deleting it (see docs/production.md, Taking over a live workload).
+	Compatibility *Compatibility `json:"compatibility,omitempty"`
 	// InitContainers run, in order, before the containers of every pod of
 	// the App (the serving pods, workers and jobs); each shares the App's
 	// image, env, envFrom and security settings unless it sets its own
@@ -280,6 +284,17 @@ type LifecycleHandler struct {
 	SleepSeconds *int64 `json:"sleepSeconds,omitempty"`
 	// The core/v1 form: exec, httpGet or sleep.
 	corev1.LifecycleHandler `json:",inline"`
+}
+
+// Compatibility keeps a live workload's immutable fields.
+type Compatibility struct {
+	// Selector is the live workload's spec.selector.matchLabels, kept as
+	// it is: Kubernetes refuses any change to a selector. The serving pods
+	// carry these labels besides slipway's, so every other selector of the
+	// App still finds them. Not with a canary, whose pods the selector
+	// would count as its own.
+	// Example: {app: my-application}
+	Selector map[string]string `json:"selector,omitempty"`
 }
 
 // Strategy is the Deployment's rolling update.

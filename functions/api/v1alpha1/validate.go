@@ -50,6 +50,7 @@ func validateApp(app *App, platform *Platform) []FieldError {
 	v.service(s, p.Child("service"))
 	v.monitoring(s, p.Child("monitoring"))
 	v.workload(s, p)
+	v.compatibility(s, p.Child("compatibility"))
 	v.volumes(app, p.Child("volumes"))
 	v.envFrom(s.EnvFrom, p.Child("envFrom"))
 	v.lifecycle(s, p.Child("lifecycle"))

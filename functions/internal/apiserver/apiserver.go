@@ -77,15 +77,10 @@ var crds = sync.OnceValues(func() (map[schema.GroupVersionKind]*customResource, 
 // a built-in one listed here nor a custom resource of a known CRD is
 // refused too, so that nothing goes unchecked.
 func Validate(obj []byte) []string {
-	data, err := yaml.YAMLToJSONStrict(obj)
+	data, gvk, err := typed(obj)
 	if err != nil {
 		return []string{err.Error()}
 	}
-	var typeMeta metav1.TypeMeta
-	if err := sigsjson.UnmarshalCaseSensitivePreserveInts(data, &typeMeta); err != nil {
-		return []string{err.Error()}
-	}
-	gvk := typeMeta.GroupVersionKind()
 	if strategy, ok := builtin[gvk]; ok {
 		return validateBuiltin(data, gvk, strategy)
 	}
@@ -96,31 +91,96 @@ func Validate(obj []byte) []string {
 	if cr, ok := custom[gvk]; ok {
 		return cr.validate(data)
 	}
-	return []string{fmt.Sprintf("%s %s: not a kind this check knows (no create strategy and no served CRD version)", typeMeta.APIVersion, typeMeta.Kind)}
+	return []string{fmt.Sprintf("%s %s: not a kind this check knows (no create strategy and no served CRD version)", gvk.GroupVersion(), gvk.Kind)}
+}
+
+// ValidateUpdate runs an update of a live object to a new one (built-in
+// kinds, JSON or YAML) through what an update request goes through: the
+// strategy's update validation, which checks the new object and refuses a
+// change to an immutable field, such as a Deployment's selector. It
+// returns every reason, like Validate.
+func ValidateUpdate(live, updated []byte) []string {
+	var objs [2]runtime.Object
+	var strategy rest.RESTUpdateStrategy
+	for i, doc := range [][]byte{live, updated} {
+		data, gvk, err := typed(doc)
+		if err != nil {
+			return []string{err.Error()}
+		}
+		s, ok := builtin[gvk].(rest.RESTUpdateStrategy)
+		if !ok {
+			return []string{fmt.Sprintf("%s: not a built-in kind this check can update", gvk)}
+		}
+		obj, msgs := internalObject(data, gvk)
+		if len(msgs) > 0 {
+			return msgs
+		}
+		objs[i], strategy = obj, s
+	}
+	old, err := meta.Accessor(objs[0])
+	if err != nil {
+		return []string{err.Error()}
+	}
+	rest.FillObjectMetaSystemFields(old) // as stored
+	old.SetResourceVersion("1")
+	obj, err := meta.Accessor(objs[1])
+	if err != nil {
+		return []string{err.Error()}
+	}
+	obj.SetUID(old.GetUID()) // as the update request's object gets them
+	obj.SetCreationTimestamp(old.GetCreationTimestamp())
+	obj.SetResourceVersion("1")
+	ctx := genericapirequest.WithNamespace(context.Background(), obj.GetNamespace())
+	return statusMessages(rest.BeforeUpdate(strategy, ctx, objs[1], objs[0]))
+}
+
+// typed reads a document's kind, and the document as JSON.
+func typed(doc []byte) ([]byte, schema.GroupVersionKind, error) {
+	data, err := yaml.YAMLToJSONStrict(doc)
+	if err != nil {
+		return nil, schema.GroupVersionKind{}, err
+	}
+	var typeMeta metav1.TypeMeta
+	if err := sigsjson.UnmarshalCaseSensitivePreserveInts(data, &typeMeta); err != nil {
+		return nil, schema.GroupVersionKind{}, err
+	}
+	return data, typeMeta.GroupVersionKind(), nil
 }
 
 // validateBuiltin decodes as the server does (strictly, into the versioned
 // type), applies the version's defaults, converts to the internal type and
 // runs the create strategy.
 func validateBuiltin(data []byte, gvk schema.GroupVersionKind, strategy rest.RESTCreateStrategy) []string {
+	internal, msgs := internalObject(data, gvk)
+	if internal == nil {
+		return msgs
+	}
+	allocateClusterIPs(internal)
+	return append(msgs, create(strategy, internal)...)
+}
+
+// internalObject decodes as the server does (strictly, into the versioned
+// type), applies the version's defaults and converts to the internal type.
+// It returns the strict decoding's messages, and no object when the
+// document cannot be decoded.
+func internalObject(data []byte, gvk schema.GroupVersionKind) (runtime.Object, []string) {
 	versioned, err := legacyscheme.Scheme.New(gvk)
 	if err != nil {
-		return []string{err.Error()}
+		return nil, []string{err.Error()}
 	}
 	msgs, err := decodeStrict(data, versioned)
 	if err != nil {
-		return append(msgs, err.Error())
+		return nil, append(msgs, err.Error())
 	}
 	legacyscheme.Scheme.Default(versioned)
 	internal, err := legacyscheme.Scheme.New(gvk.GroupKind().WithVersion(runtime.APIVersionInternal))
 	if err != nil {
-		return append(msgs, err.Error())
+		return nil, append(msgs, err.Error())
 	}
 	if err := legacyscheme.Scheme.Convert(versioned, internal, nil); err != nil {
-		return append(msgs, err.Error())
+		return nil, append(msgs, err.Error())
 	}
-	allocateClusterIPs(internal)
-	return append(msgs, create(strategy, internal)...)
+	return internal, msgs
 }
 
 // allocateClusterIPs does what the Service storage does before the
