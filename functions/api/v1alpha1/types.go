@@ -95,12 +95,16 @@ type AppSpec struct {
 	// each targets one object by kind and name and is a strategic merge
 	// patch (patch) or JSON 6902 operations (ops). Applied after rendering,
 	// in order, in every client alike. A patch may not change a name, a
-	// namespace or a selector.
+	// namespace or a selector. A patched object of a Kubernetes kind must
+	// still decode into its type; what the API server checks beyond that
+	// (a required value, a range) is the patch's author's, as with
+	// kustomize.
 	// Example: [{target: {kind: Deployment, name: admin}, patch: {spec: {template: {spec: {dnsPolicy: ClusterFirstWithHostNet}}}}}]
 	Patches []Patch `json:"patches,omitempty"`
 	// ExtraObjects are further objects rendered with the App: given its
-	// namespace when they have none and its labels, and checked like the
-	// rest. A Secret is refused: secrets come from externalSecrets.
+	// namespace when they have none and its labels, and decoded strictly
+	// into their type like a patched object. A Secret is refused: secrets
+	// come from externalSecrets.
 	// Example: [{apiVersion: v1, kind: ConfigMap, metadata: {name: feature-flags}, data: {beta: "true"}}]
 	ExtraObjects []map[string]any `json:"extraObjects,omitempty"`
 	// ObjectMetadata adds labels and annotations to the rendered objects of
