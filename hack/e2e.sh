@@ -616,10 +616,11 @@ else
 fi
 
 # --- examples/monorepo ------------------------------------------------------
-# One Platform, three Apps of two teams, two environments: kustomize (the
-# Platform and slipway as a transformer), kpt (the Kptfile at the root),
-# the Argo CD plugin (one Application per App directory, parameter platform)
-# and the slipway command render the same objects.
+# One Platform (with its tenants and Argo CD Applications), three Apps of
+# two teams, two environments: kustomize (the Platform and slipway as a
+# transformer), kpt (the Kptfile at the root), the Argo CD plugin (one
+# Application per App directory, parameter platform, plus the Platform's
+# own file that kpt wrote) and the slipway command render the same objects.
 mono=examples/monorepo
 mono_apps=(teams/storefront/shop teams/storefront/cart teams/search/indexer)
 for env in staging prod; do
@@ -637,11 +638,25 @@ for env in staging prod; do
   done
   (cd "$mono" && "$root/bin/slipway" render -e "$env" platform "${mono_apps[@]}") >"$work/mono-cli-$env.yaml"
   clean "monorepo: slipway render, $env" "$work/mono-cli-$env.yaml"
-  same "monorepo: kustomize and CMP, $env" "$work/mono-k-$env.yaml" "$work/mono-cmp-$env.yaml"
   same "monorepo: kustomize and slipway render, $env" "$work/mono-k-$env.yaml" "$work/mono-cli-$env.yaml"
   grep -q 'image: registry.acme.example/' "$work/mono-k-$env.yaml" || fail "monorepo: $env images lack the Platform's imageRegistry"
+  grep -q '^kind: AppProject' "$work/mono-k-$env.yaml" || fail "monorepo: $env output lacks the tenants' AppProjects"
 done
 "$root/bin/slipway" check "$mono" >"$work/mono-check.txt" 2>&1 || { cat "$work/mono-check.txt" >&2; fail "monorepo: slipway check"; }
+# The rendered Applications ask the plugin for exactly the runs above: each
+# App directory, in each environment, with the Platform's file.
+awk '
+/^---/ { if (app && path) print path, env, plat; app = 0; path = env = plat = want = "" }
+/^kind: Application$/ { app = 1 }
+app && /^    path: / { path = $2 }
+app && /- name: environment$/ { want = "env" }
+app && /- name: platform$/ { want = "plat" }
+app && /^        string: / { if (want == "env") env = $2; else if (want == "plat") plat = $2; want = "" }
+END { if (app && path) print path, env, plat }' "$work/mono-k-prod.yaml" | sort -u >"$work/mono-apps.txt"
+for app in "${mono_apps[@]}"; do
+  for env in prod staging; do echo "$mono/$app $env $mono/platform/platform.yaml"; done
+done | sort >"$work/mono-apps-want.txt"
+diff -u "$work/mono-apps-want.txt" "$work/mono-apps.txt" >&2 || fail "monorepo: the Applications' source paths and plugin parameters are not the plugin runs above"
 if [[ $kpt == yes ]]; then
   # The Kptfile renders prod, an eval staging, into one package: each
   # environment's files beside the other's.
@@ -658,7 +673,15 @@ if [[ $kpt == yes ]]; then
       clean "monorepo: kpt, $app, $env" "$f"
       { cat "$f"; echo ---; } >>"$work/mono-kpt-$env.yaml"
     done
+    f=$p/platform/acme.$env.generated.yaml
+    [[ -f $f ]] || fail "monorepo: kpt left no platform/acme.$env.generated.yaml: $(ls "$p/platform")"
+    clean "monorepo: kpt, the Platform, $env" "$f"
+    cat "$f" >>"$work/mono-kpt-$env.yaml"
     same "monorepo: kustomize and kpt, $env" "$work/mono-k-$env.yaml" "$work/mono-kpt-$env.yaml"
+    # Argo CD: an Application per App through the plugin, and one for
+    # the Platform's own file.
+    cat "$work/mono-cmp-$env.yaml" "$f" >"$work/mono-argocd-$env.yaml"
+    same "monorepo: kustomize and the plugin's Apps with the Platform's file, $env" "$work/mono-k-$env.yaml" "$work/mono-argocd-$env.yaml"
   done
   # The plugin and slipway render on the rendered package: the files of
   # earlier renderings are replaced, whichever environment they hold.
@@ -670,11 +693,11 @@ if [[ $kpt == yes ]]; then
   (cd "$p" && "$root/bin/slipway" render -e staging platform "${mono_apps[@]}") >"$work/mono-cli-kpt.yaml"
   same "monorepo: slipway render of the kpt-rendered package and kpt, staging" "$work/mono-cli-kpt.yaml" "$work/mono-kpt-staging.yaml"
   "$root/bin/slipway" check "$p" >"$work/mono-check.txt" 2>&1 || { cat "$work/mono-check.txt" >&2; fail "monorepo: slipway check of the kpt-rendered package"; }
-  ok "monorepo: kpt fn render (prod) and kpt fn eval (staging) into one package: <app>.prod.generated.yaml and <app>.staging.generated.yaml side by side, the objects of kustomize; the plugin, slipway render and check read that package"
+  ok "monorepo: kpt fn render (prod) and kpt fn eval (staging) into one package: <app>.<env>.generated.yaml and acme.<env>.generated.yaml side by side, the objects of kustomize, and of the plugin's Apps with the Platform's file; the plugin, slipway render and check read that package"
 else
   skip "monorepo: kpt" "$kpt"
 fi
-ok "monorepo: every App in staging and prod, the same objects through kustomize (transformer), the CMP (parameter platform) and slipway render; slipway check passes"
+ok "monorepo: every App, the tenants and the Applications in staging and prod, the same objects through kustomize (transformer) and slipway render; the CMP (parameter platform) renders each App as its rendered Application asks; slipway check passes"
 
 # --- every path, the same objects --------------------------------------------
 same "kustomize and CMP" "$work/k-exec-base.yaml" "$work/cmp.yaml"
