@@ -23,8 +23,16 @@ func (c *boundedCache[V]) load(key string) (V, bool) {
 	return v.(V), true
 }
 
-func (c *boundedCache[V]) store(key string, v V) {
-	if c.size.Add(1) <= c.max {
-		c.entries.Store(key, v)
+// store caches v under key, unless the cache is full, and returns the
+// cached value: the one stored first when goroutines store the same key at
+// once, so that all of them share it.
+func (c *boundedCache[V]) store(key string, v V) V {
+	if c.size.Add(1) > c.max {
+		return v
 	}
+	cached, loaded := c.entries.LoadOrStore(key, v)
+	if loaded {
+		c.size.Add(-1)
+	}
+	return cached.(V)
 }

@@ -253,8 +253,7 @@ func (b *nodeBuilder) scalar(tag, value, key string) *yaml.Node {
 	if tag == yaml.NodeTagString && yaml11NonString(value) {
 		n.Style = yaml.DoubleQuotedStyle
 	}
-	valueNodes.store(id, n)
-	return n
+	return valueNodes.store(id, n)
 }
 
 // maxSharedValue is the longest value whose node is shared.
@@ -297,8 +296,7 @@ func keyNode(k string) mappingKey {
 	if rank, known := yaml.FieldOrder[k]; known {
 		key.rank = rank
 	}
-	keyNodes.store(k, key)
-	return key
+	return keyNodes.store(k, key)
 }
 
 var keyNodes = boundedCache[mappingKey]{max: 1 << 16}
