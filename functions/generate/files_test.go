@@ -83,6 +83,10 @@ spec: {ports: [{port: 80}]}
 			if results.ExitCode() != 0 {
 				t.Fatal(results.Error())
 			}
+			renderedFile := "apps/shop.generated.yaml"
+			if tc.environment != "" {
+				renderedFile = "apps/shop." + tc.environment + ".generated.yaml"
+			}
 			var files []string
 			rendered := 0
 			for _, obj := range out {
@@ -90,7 +94,7 @@ spec: {ports: [{port: 80}]}
 				if !slices.Contains(files, file) {
 					files = append(files, file)
 				}
-				if file == "apps/"+generatedFile("shop", tc.environment) {
+				if file == renderedFile {
 					rendered++
 				}
 			}
@@ -99,7 +103,7 @@ spec: {ports: [{port: 80}]}
 				t.Errorf("files of the output (-want +got):\n%s", diff)
 			}
 			if rendered < 3 { // Deployment and Services, at least
-				t.Errorf("%d objects in %s, want the App's rendering", rendered, generatedFile("shop", tc.environment))
+				t.Errorf("%d objects in %s, want the App's rendering", rendered, renderedFile)
 			}
 		})
 	}

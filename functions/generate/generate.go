@@ -291,7 +291,7 @@ func place(objects []*yaml.RNode, src *source, environment string) error {
 	if src == nil || src.file == "" {
 		return nil
 	}
-	file := path.Join(path.Dir(src.file), generatedFile(src.name, environment))
+	file := src.generatedFile(environment)
 	for i, obj := range objects {
 		if err := krm.SetFile(obj, file, i); err != nil {
 			return err
@@ -300,13 +300,14 @@ func place(objects []*yaml.RNode, src *source, environment string) error {
 	return nil
 }
 
-// generatedFile names the file of an App's rendering for an environment
-// ("" for the base).
-func generatedFile(app, environment string) string {
-	if environment == "" {
-		return app + ".generated.yaml"
+// generatedFile is the file of the source's rendering for an environment
+// ("" for the base), beside the source's own file.
+func (s *source) generatedFile(environment string) string {
+	name := s.name + ".generated.yaml"
+	if environment != "" {
+		name = s.name + "." + environment + ".generated.yaml"
 	}
-	return app + "." + environment + ".generated.yaml"
+	return path.Join(path.Dir(s.file), name)
 }
 
 // otherEnvironments returns the objects of earlier renderings that are
@@ -323,7 +324,7 @@ func otherEnvironments(in *input, rendered string) []*yaml.RNode {
 	for _, env := range v1alpha1.KnownEnvironments(in.docs()...) {
 		for _, src := range sources {
 			if env != rendered && src.file != "" {
-				keep[path.Join(path.Dir(src.file), generatedFile(src.name, env))] = true
+				keep[src.generatedFile(env)] = true
 			}
 		}
 	}

@@ -22,8 +22,7 @@ func (r *renderer) compatibilityErrors() FieldErrors {
 	}
 	path := specPath.Child("compatibility", "selector")
 	var errs FieldErrors
-	own := r.labels()
-	maps.Copy(own, r.selector(TrackStable))
+	own := r.ownPodLabels(TrackStable)
 	for _, k := range slices.Sorted(maps.Keys(c.Selector)) {
 		if v, set := own[k]; set && v != c.Selector[k] {
 			errs = append(errs, v1alpha1.FieldError{Path: path.Key(k).String(),

@@ -79,14 +79,20 @@ func (r *renderer) selector(track string) map[string]string {
 	return map[string]string{LabelApp: r.app.Name, LabelTrack: track}
 }
 
-// podLabels are the labels of the pods of one track: the stable pods carry
-// a kept selector (spec.compatibility) too.
+// podLabels are the labels of the pods of one track: slipway's, and on
+// the stable pods a kept selector (spec.compatibility) too.
 func (r *renderer) podLabels(track string) map[string]string {
-	labels := r.labels()
-	maps.Copy(labels, r.selector(track))
+	labels := r.ownPodLabels(track)
 	if c := r.spec.Compatibility; c != nil && track == TrackStable {
 		maps.Copy(labels, c.Selector)
 	}
+	return labels
+}
+
+// ownPodLabels are the labels slipway gives the pods of one track.
+func (r *renderer) ownPodLabels(track string) map[string]string {
+	labels := r.labels()
+	maps.Copy(labels, r.selector(track))
 	return labels
 }
 
