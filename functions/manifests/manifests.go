@@ -68,9 +68,19 @@ func (r *renderer) labels() map[string]string {
 		labels = map[string]string{}
 	}
 	labels[LabelApp] = r.app.Name
-	labels[LabelName] = r.app.Name
+	labels[LabelName] = r.nameLabel()
 	labels[LabelManagedBy] = ManagedBy
 	return labels
+}
+
+// nameLabel is the value of app.kubernetes.io/name: the App's name, or the
+// one a kept selector (spec.compatibility) gives it, such as a Helm
+// chart's name, which the live pods must keep carrying.
+func (r *renderer) nameLabel() string {
+	if c := r.spec.Compatibility; c != nil && c.Selector[LabelName] != "" {
+		return c.Selector[LabelName]
+	}
+	return r.app.Name
 }
 
 // selector selects the pods of one track. It depends on the app name alone,

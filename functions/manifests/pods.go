@@ -37,7 +37,7 @@ func (r *renderer) servingPod(track, image string) processPod {
 	return processPod{
 		container: r.app.Name,
 		labels:    r.podLabels(track),
-		selector:  map[string]string{LabelName: r.app.Name},
+		selector:  map[string]string{LabelName: r.nameLabel()},
 		image:     image,
 		command:   r.spec.Command,
 		args:      r.spec.Args,

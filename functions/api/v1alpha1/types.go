@@ -295,8 +295,10 @@ type Compatibility struct {
 	// Selector is the live workload's spec.selector.matchLabels, kept as
 	// it is: Kubernetes refuses any change to a selector. The serving pods
 	// carry these labels besides slipway's, so every other selector of the
-	// App still finds them. Not with a canary, whose pods the selector
-	// would count as its own.
+	// App still finds them. Its app.kubernetes.io/name, when it has one
+	// (a Helm chart's name), is that label's value on every object of the
+	// App, instead of the App's name. Not with a canary, whose pods the
+	// selector would count as its own.
 	// Example: {app: my-application}
 	Selector map[string]string `json:"selector,omitempty"`
 }
