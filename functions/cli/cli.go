@@ -38,6 +38,7 @@ type command struct {
 var commands = []*command{
 	renderCommand,
 	ejectCommand,
+	importCommand,
 	checkCommand,
 	schemaCommand,
 	versionCommand,

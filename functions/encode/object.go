@@ -17,6 +17,10 @@ import (
 // every pod of its namespace); every other empty map or null is dropped.
 var presenceKeys = map[string]bool{"emptyDir": true, "pause": true, "podSelector": true}
 
+// MeansPresence tells whether an empty map under key means something, and
+// must be written rather than dropped.
+func MeansPresence(key string) bool { return presenceKeys[key] }
+
 // Object encodes a typed object as a YAML node in the field order of
 // kustomize and kpt formatting (apiVersion, kind, metadata, spec; name first;
 // then the known Kubernetes fields in their usual order; other keys sorted),

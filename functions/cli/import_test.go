@@ -1,0 +1,145 @@
+package cli
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/slipway-dev/slipway/functions/generate"
+	"github.com/slipway-dev/slipway/functions/internal/golden"
+	"github.com/slipway-dev/slipway/functions/stream"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// TestImportGolden imports each testdata/import/<case>/input/ with
+// slipway import -o, and compares the files written with output/ and what
+// it printed on stderr with stderr.txt. Then it renders the written Apps:
+// every imported object must come back (a namespace may be added, which
+// the report says), and every object the rendering adds must be one the
+// report names.
+func TestImportGolden(t *testing.T) {
+	for _, dir := range golden.Cases(t, "../../testdata/import") {
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "apps")
+			var stdout, stderr bytes.Buffer
+			if code := Run([]string{"import", "-o", out, filepath.Join(dir, "input")}, strings.NewReader(""), &stdout, &stderr); code != exitOK {
+				t.Fatalf("exit %d: %s", code, stderr.String())
+			}
+			report := strings.ReplaceAll(stderr.String(), out, "OUTPUT")
+			golden.Compare(t, filepath.Join(dir, "stderr.txt"), []byte(report))
+			entries, err := os.ReadDir(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var written []string
+			for _, e := range entries {
+				written = append(written, e.Name())
+			}
+			if golden.Updating() {
+				os.RemoveAll(filepath.Join(dir, "output"))
+				os.MkdirAll(filepath.Join(dir, "output"), 0o755)
+			}
+			for _, file := range written {
+				data, err := os.ReadFile(filepath.Join(out, file))
+				if err != nil {
+					t.Fatal(err)
+				}
+				golden.Compare(t, filepath.Join(dir, "output", filepath.Base(file)), data)
+			}
+			if expected, _ := os.ReadDir(filepath.Join(dir, "output")); len(expected) != len(written) {
+				t.Errorf("wrote %d files, output/ holds %d", len(written), len(expected))
+			}
+			checkRendersBack(t, filepath.Join(dir, "input"), out, report)
+		})
+	}
+}
+
+// checkRendersBack renders the imported Apps and checks the objects by
+// identity against the imported ones.
+func checkRendersBack(t *testing.T, input, apps, report string) {
+	t.Helper()
+	in, err := stream.Read([]string{input}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, err := stream.Read([]string{apps}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rendered, err := stream.Render(items, generate.Options{})
+	if err != nil {
+		t.Fatalf("the imported Apps do not render: %v", err)
+	}
+	objects, err := stream.Read([]string{"-"}, bytes.NewReader(rendered.YAML))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, o := range objects {
+		got = append(got, o.GetKind()+" "+o.GetName())
+	}
+	var want []string
+	for _, o := range in {
+		id := o.GetKind() + " " + o.GetName()
+		want = append(want, id)
+		if !slices.Contains(got, id) {
+			t.Errorf("%s is imported but not rendered", id)
+		}
+	}
+	for _, id := range got {
+		if !slices.Contains(want, id) && !reportedNew(report, qualifiedID(objects, id)) {
+			t.Errorf("%s is rendered, but neither imported nor reported new", id)
+		}
+	}
+}
+
+// reportedNew tells whether a line of the report says the object is new.
+func reportedNew(report, id string) bool {
+	for _, line := range strings.Split(report, "\n") {
+		objects, _, _ := strings.Cut(line, ": new: ")
+		if strings.Contains(line, ": new: ") && slices.Contains(strings.Split(objects[strings.Index(objects, ": ")+2:], ", "), id) {
+			return true
+		}
+	}
+	return false
+}
+
+// qualifiedID is "Kind namespace/name", as the report names an object.
+func qualifiedID(objects []*yaml.RNode, id string) string {
+	for _, o := range objects {
+		if o.GetKind()+" "+o.GetName() == id {
+			return o.GetKind() + " " + qualified(o)
+		}
+	}
+	return id
+}
+
+// TestImportIsCompact checks that the App imported from the hand-written
+// manifests of one service (mixed Istio and External Secrets versions, a
+// Service without a namespace, headers set per destination) is at most a
+// quarter of their lines.
+func TestImportIsCompact(t *testing.T) {
+	dir := "../../testdata/import/istio-eso-mixed"
+	inputLines := 0
+	for _, f := range []string{"deployment.yaml", "services.yaml", "istio.yaml", "secrets.yaml"} {
+		inputLines += lines(t, filepath.Join(dir, "input", f))
+	}
+	appLines := lines(t, filepath.Join(dir, "output", "coconala-admin.yaml"))
+	if appLines*4 > inputLines {
+		t.Errorf("the App has %d lines, more than a quarter of the input's %d", appLines, inputLines)
+	}
+	t.Logf("the App has %d lines, the input %d (%.0f%%)", appLines, inputLines, 100*float64(appLines)/float64(inputLines))
+}
+
+func lines(t *testing.T, file string) int {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Count(string(data), "\n")
+}

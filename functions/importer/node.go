@@ -1,0 +1,93 @@
+package importer
+
+import (
+	"encoding/json"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// orderedNode encodes a typed value as a YAML node with its fields in the
+// order the Go type declares them, which for an App is the order its
+// reference documents (image before replicas, op before path), without
+// the nulls of unset fields, and in the compact style of hand-written
+// Apps: short lists of scalars and small maps of scalars on one line.
+func orderedNode(v any) (*yaml.RNode, error) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	node, err := yaml.Parse(string(data))
+	if err != nil {
+		return nil, err
+	}
+	restyle(node.YNode())
+	return node, nil
+}
+
+// flowWidth is the longest value written on one line.
+const flowWidth = 72
+
+// restyle drops null fields, and maps that are empty only for lack of
+// them (an empty map written as such, such as emptyDir: {}, stays); gives
+// block style to what does not fit on a line and flow style to what does;
+// and quotes only the strings that would read as something else. It
+// returns the width of the node on one line, or -1 when it holds a map or
+// list too large or nested.
+func restyle(n *yaml.Node) int {
+	width := 0
+	switch n.Kind {
+	case yaml.ScalarNode:
+		n.Style = 0
+		if n.Tag == yaml.NodeTagString && yaml.IsValueNonString(n.Value) {
+			n.Style = yaml.DoubleQuotedStyle
+			width += 2
+		}
+		if len(n.Value) > flowWidth || containsNewline(n.Value) {
+			return -1
+		}
+		return width + len(n.Value)
+	case yaml.MappingNode:
+		content := n.Content[:0]
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			v := n.Content[i+1]
+			if v.Tag == "!!null" {
+				continue
+			}
+			if v.Kind == yaml.MappingNode && len(v.Content) > 0 && restyle(v) == -2 {
+				continue // emptied of nulls
+			}
+			content = append(content, n.Content[i], v)
+		}
+		emptied := len(n.Content) > 0 && len(content) == 0
+		n.Content = content
+		if emptied {
+			return -2
+		}
+	}
+	flat := true
+	for i, c := range n.Content {
+		w := restyle(c)
+		if w < 0 {
+			flat = false
+		}
+		if n.Kind == yaml.MappingNode && i%2 == 0 {
+			w += 2 // ": "
+		}
+		width += w + 2 // ", "
+	}
+	if flat && width <= flowWidth && len(n.Content) > 0 {
+		n.Style = yaml.FlowStyle
+		return width
+	}
+	n.Style = 0
+	return -1
+}
+
+func containsNewline(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\n' {
+			return true
+		}
+	}
+	return false
+}
