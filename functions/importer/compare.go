@@ -81,11 +81,21 @@ func diff(a, b, braw any, pointer []string, shown string, out *[]change) {
 					*out = append(*out, change{pointer: p, shown: s, added: true})
 				}
 			}
+			// Items only the input has are inserted where the input has
+			// them, after the item before them: the order of some lists
+			// (routes, containers) means something.
+			current := slices.Clone(xn)
 			for j, item := range y {
-				if !slices.Contains(xn, yn[j]) {
-					p, s := at("-", shown+"["+yn[j]+"]")
-					*out = append(*out, change{pointer: p, shown: s, value: rawOr(itemAt(braw, j), item)})
+				if slices.Contains(xn, yn[j]) {
+					continue
 				}
+				at0 := 0
+				if j > 0 {
+					at0 = slices.Index(current, yn[j-1]) + 1
+				}
+				current = slices.Insert(current, at0, yn[j])
+				p, s := at(strconv.Itoa(at0), shown+"["+yn[j]+"]")
+				*out = append(*out, change{pointer: p, shown: s, value: rawOr(itemAt(braw, j), item)})
 			}
 			return
 		}

@@ -90,7 +90,20 @@ func model(a *app) *v1alpha1.App {
 		if a.member("ServiceAccount", name) == nil {
 			sa.Create = ptr(false)
 		}
+		if mount, ok := pod["automountServiceAccountToken"].(bool); ok && mount {
+			sa.AutomountToken = &mount
+		}
 		spec.ServiceAccount = sa
+	}
+	spec.Security = security(pod, main)
+	for _, c := range listAt(pod, "initContainers") {
+		cm := asMap(c)
+		container := process(str(cm, "name"), cm, spec.Image)
+		if str(cm, "restartPolicy") == "Always" {
+			spec.Sidecars = append(spec.Sidecars, container)
+		} else {
+			spec.InitContainers = append(spec.InitContainers, container)
+		}
 	}
 	if config != nil {
 		spec.Config = &v1alpha1.Config{Data: stringMap(mapAt(config.doc, "data")), MountPath: mountPathOf(pod, main, "configMap", "name", config.name)}
@@ -332,6 +345,48 @@ func volumes(a *app, pod, main map[string]any, config *object) []v1alpha1.Volume
 	return out
 }
 
+// security models the settings of the pod's and the main container's
+// security contexts that loosen slipway's restricted defaults; what is
+// not set there is left to those defaults, and listed.
+func security(pod, main map[string]any) *v1alpha1.Security {
+	podContext, context := mapAt(pod, "securityContext"), mapAt(main, "securityContext")
+	out := &v1alpha1.Security{}
+	explicit := func(key string) (bool, bool) {
+		if v, ok := context[key].(bool); ok {
+			return v, true
+		}
+		v, ok := podContext[key].(bool)
+		return v, ok
+	}
+	if v, ok := explicit("runAsNonRoot"); ok && !v {
+		out.RunAsNonRoot = &v
+	}
+	if v, ok := context["readOnlyRootFilesystem"].(bool); ok && !v {
+		out.ReadOnlyRootFilesystem = &v
+	}
+	if v, ok := context["allowPrivilegeEscalation"].(bool); ok && v {
+		out.AllowPrivilegeEscalation = &v
+	}
+	for key, dst := range map[string]**int64{"runAsUser": &out.RunAsUser, "runAsGroup": &out.RunAsGroup} {
+		if v, ok := context[key].(int); ok {
+			*dst = ptr(int64(v))
+		} else if v, ok := podContext[key].(int); ok {
+			*dst = ptr(int64(v))
+		}
+	}
+	if v, ok := podContext["fsGroup"].(int); ok {
+		out.FSGroup = ptr(int64(v))
+	}
+	if profile := str(mapAt(podContext, "seccompProfile"), "type"); profile == "Unconfined" {
+		out.SeccompProfile = profile
+	}
+	convert(mapAt(context, "capabilities")["add"], &out.AddCapabilities)
+	if isZero(out) {
+		return nil
+	}
+	return out
+}
+
 // strategy models a Deployment's rolling update where it differs from
 // slipway's (maxSurge 25%, maxUnavailable 0).
 func strategy(w *object) *v1alpha1.Strategy {
@@ -504,8 +559,13 @@ func routing(a *app, spec *v1alpha1.AppSpec) {
 	}
 	headers := map[string]string{}
 	var canaryWeight *int32
+	var preview *v1alpha1.CanaryMatch
 	for _, h := range listAt(vs.spec(), "http") {
 		route := asMap(h)
+		if match, ok := canaryMatch(route); ok {
+			preview = match
+			continue
+		}
 		maps.Copy(headers, stringMap(mapAt(mapAt(mapAt(route, "headers"), "request"), "set")))
 		for _, d := range listAt(route, "route") {
 			dest := asMap(d)
@@ -520,8 +580,8 @@ func routing(a *app, spec *v1alpha1.AppSpec) {
 		r.RequestHeaders = headers
 	}
 	spec.Routing = r
-	if canaryWeight != nil || a.canary != nil {
-		spec.Canary = &v1alpha1.Canary{Weight: canaryWeight}
+	if canaryWeight != nil || a.canary != nil || preview != nil {
+		spec.Canary = &v1alpha1.Canary{Weight: canaryWeight, Match: preview}
 		if a.canary != nil {
 			c := mainContainer(a.canary.podSpec(), a.workload.name)
 			if image := str(c, "image"); image != spec.Image {
@@ -532,6 +592,25 @@ func routing(a *app, spec *v1alpha1.AppSpec) {
 			}
 		}
 	}
+}
+
+// canaryMatch reads a route that sends the requests with certain headers
+// to the canary Service alone: the canary's preview.
+func canaryMatch(route map[string]any) (*v1alpha1.CanaryMatch, bool) {
+	destinations, matches := listAt(route, "route"), listAt(route, "match")
+	if len(destinations) != 1 || len(matches) != 1 {
+		return nil, false
+	}
+	host, _, _ := strings.Cut(str(mapAt(asMap(destinations[0]), "destination"), "host"), ".")
+	if !strings.HasSuffix(host, "-canary") {
+		return nil, false
+	}
+	out := &v1alpha1.CanaryMatch{}
+	convert(asMap(matches[0])["headers"], &out.Headers)
+	if len(out.Headers) == 0 {
+		return nil, false
+	}
+	return out, true
 }
 
 // convert copies a decoded value into a typed one through JSON; a value
@@ -618,7 +697,7 @@ func processes(a *app, spec *v1alpha1.AppSpec) {
 			case "PostSync":
 				j.Hook = v1alpha1.HookPostSync
 			}
-			if s, ok := m.spec()["suspend"].(bool); ok && s {
+			if s, ok := m.spec()["suspend"].(bool); ok {
 				j.Suspend = &s
 			}
 			spec.Jobs = append(spec.Jobs, j)

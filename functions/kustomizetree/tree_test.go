@@ -15,6 +15,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/slipway-dev/slipway/functions/generate"
+	"github.com/slipway-dev/slipway/functions/importer"
 	"github.com/slipway-dev/slipway/functions/internal/golden"
 )
 
@@ -84,6 +85,10 @@ func TestEjectInvariant(t *testing.T) {
 					if !reflect.DeepEqual(got, want) {
 						t.Errorf("kustomize build %s differs from rendering %s for %q:\n got ids: %v\nwant ids: %v\n%s",
 							overlay, app.App.Name, env, keys(got), keys(want), firstDifference(got, want))
+					}
+					if imported := importedBack(t, parse(t, out)); !reflect.DeepEqual(imported, want) {
+						t.Errorf("slipway import of kustomize build %s does not render it back:\n got ids: %v\nwant ids: %v\n%s",
+							overlay, keys(imported), keys(want), firstDifference(imported, want))
 					}
 				}
 			}
@@ -210,6 +215,36 @@ func environments(t *testing.T, items []*yaml.RNode) []string {
 	}
 	sort.Strings(envs)
 	return envs
+}
+
+// importedBack imports what kustomize built from an ejected tree and
+// renders the imported Apps: import must find nothing to list as a
+// difference, and the objects must come back as they were.
+func importedBack(t *testing.T, objects []*yaml.RNode) map[string]any {
+	t.Helper()
+	res, err := importer.Import(objects)
+	if err != nil {
+		t.Fatalf("import: %v", err)
+	}
+	var apps []*yaml.RNode
+	for _, u := range res.Unplaced {
+		t.Errorf("import places %s %s in no App", u.GetKind(), u.GetName())
+	}
+	for _, a := range res.Apps {
+		for _, d := range append(a.Differences, a.Lost...) {
+			t.Errorf("import of %s: %s", a.App.Name, d)
+		}
+		apps = append(apps, a.Node)
+	}
+	exp, results := generate.Expand(apps, nil, generate.Options{})
+	if results.ExitCode() != 0 {
+		t.Fatalf("the imported Apps do not render:\n%s", results.Error())
+	}
+	var rendered []*yaml.RNode
+	for _, a := range exp.Apps {
+		rendered = append(rendered, a.Objects...)
+	}
+	return byID(t, rendered)
 }
 
 // byID decodes objects, keyed by apiVersion/kind/namespace/name.
