@@ -13,6 +13,7 @@ package importer
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"strconv"
 	"strings"
 
@@ -87,6 +88,11 @@ func importApp(a *app) (*App, error) {
 	if err != nil {
 		return nil, fmt.Errorf("the App modelled from it does not render: %w", err)
 	}
+	if spec.Spec.ObjectMetadata = objectMetadata(rendered, a.all()); spec.Spec.ObjectMetadata != nil {
+		if rendered, err = render(spec); err != nil {
+			return nil, fmt.Errorf("the App with its objects' metadata does not render: %w", err)
+		}
+	}
 	imported := map[*object]*object{}
 	var notes []difference
 	for _, o := range a.all() {
@@ -143,6 +149,60 @@ func importApp(a *app) (*App, error) {
 		return nil, err
 	}
 	return out, nil
+}
+
+// objectMetadata finds the labels and annotations that every rendered
+// object of a kind lacks and its imported counterpart has (a Platform's
+// annotations, a team's label on its Services): the App's metadata for
+// that kind, rather than a patch for each object.
+func objectMetadata(rendered, imported []*object) map[string]v1alpha1.ObjectMetadata {
+	out := map[string]v1alpha1.ObjectMetadata{}
+	kinds := map[string][]*object{}
+	var order []string
+	for _, r := range rendered {
+		if _, seen := kinds[r.kind]; !seen {
+			order = append(order, r.kind)
+		}
+		kinds[r.kind] = append(kinds[r.kind], r)
+	}
+	for _, kind := range order {
+		var meta v1alpha1.ObjectMetadata
+		for _, field := range []string{"labels", "annotations"} {
+			var common map[string]string
+			for _, r := range kinds[kind] {
+				var o *object
+				for _, candidate := range imported {
+					if counterpart([]*object{r}, candidate) != nil {
+						o = candidate
+					}
+				}
+				if o == nil {
+					common = map[string]string{}
+					break
+				}
+				have := stringMap(mapAt(mapAt(o.doc, "metadata"), field))
+				rendered := mapAt(mapAt(r.doc, "metadata"), field)
+				maps.DeleteFunc(have, func(k, _ string) bool { _, set := rendered[k]; return set || ownLabel(k) })
+				if common == nil {
+					common = have
+				} else {
+					maps.DeleteFunc(common, func(k, v string) bool { return have[k] != v })
+				}
+			}
+			if len(common) > 0 && field == "labels" {
+				meta.Labels = common
+			} else if len(common) > 0 {
+				meta.Annotations = common
+			}
+		}
+		if meta.Labels != nil || meta.Annotations != nil {
+			out[kind] = meta
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
 }
 
 // renderModel renders a modelled App. A value the App refuses (a
