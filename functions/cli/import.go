@@ -90,6 +90,9 @@ func runImport(c *call, args []string) int {
 	if len(lost) > 0 {
 		return c.fail(fmt.Errorf("the imported Apps would lose:\n  %s", strings.Join(lost, "\n  ")))
 	}
+	for _, s := range res.Skipped {
+		fmt.Fprintf(&report, "warning: %s\n", s)
+	}
 	for _, u := range res.Unplaced {
 		fmt.Fprintf(&report, "not in any App, kept as it is in %s: %s %s\n", unplacedFile, u.GetKind(), qualified(u))
 	}

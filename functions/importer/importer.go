@@ -29,8 +29,11 @@ import (
 type Result struct {
 	// Apps are the imported Apps, one per app, in input order.
 	Apps []*App
-	// Unplaced are the objects no app claims, as read.
+	// Unplaced are the objects no app claims, and those of the apps that
+	// could not be imported, as read.
 	Unplaced []*yaml.RNode
+	// Skipped say why an app could not be imported, one per app.
+	Skipped []string
 }
 
 // App is one imported App and how its rendering differs from the objects
@@ -50,31 +53,49 @@ type App struct {
 // Import imports the objects of the items that are not Apps or Platforms.
 func Import(items []*yaml.RNode) (*Result, error) {
 	var objects []*object
+	seen := map[string]bool{}
+	var errs []error
 	for _, item := range items {
 		if v1alpha1.InGroup(item.GetApiVersion()) {
 			continue
 		}
 		o, err := newObject(item)
 		if err != nil {
-			return nil, fmt.Errorf("%s %s: %w", item.GetKind(), item.GetName(), err)
+			errs = append(errs, fmt.Errorf("%s %s: %w", item.GetKind(), item.GetName(), err))
+			continue
+		}
+		if o.kind == "" || o.name == "" || o.doc["apiVersion"] == nil {
+			errs = append(errs, fmt.Errorf("an object without apiVersion, kind or metadata.name: %s", short(o.doc)))
+			continue
+		}
+		if key := o.group + "/" + o.id(); seen[key] {
+			errs = append(errs, fmt.Errorf("%s is in the input twice: which one is meant?", o.id()))
+			continue
+		} else {
+			seen[key] = true
 		}
 		objects = append(objects, o)
 	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
 	apps, unplaced := groupApps(objects)
 	out := &Result{}
+	for _, a := range apps {
+		imported, err := importApp(a)
+		if err != nil {
+			out.Skipped = append(out.Skipped, fmt.Sprintf("%s: not imported, its objects are kept as they are: %v", a.workload.id(), err))
+			unplaced = append(unplaced, a.all()...)
+			continue
+		}
+		out.Apps = append(out.Apps, imported)
+	}
 	for _, o := range unplaced {
 		node, err := encode.Object(o.doc)
 		if err != nil {
 			return nil, err
 		}
 		out.Unplaced = append(out.Unplaced, node)
-	}
-	for _, a := range apps {
-		imported, err := importApp(a)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", a.workload.id(), err)
-		}
-		out.Apps = append(out.Apps, imported)
 	}
 	return out, nil
 }
