@@ -545,6 +545,38 @@ else
   skip "eject through kpt" "$kpt"
 fi
 
+# --- import --------------------------------------------------------------------
+# slipway import writes each import case's checked-in Apps, report and
+# unplaced objects; the imported Apps, declared as kustomize generators,
+# render through the real kustomize to what slipway render gives them.
+for case in testdata/import/*/; do
+  name=$(basename "$case")
+  slipway import -o "$work/import-$name" "$case/input" 2>/dev/null || fail "slipway import -o DIR $case/input"
+  samedir "slipway import of $name differs from ${case}output" "${case}output" "$work/import-$name"
+done
+k=$work/import-kustomize
+cp -r "$work/import-istio-eso-mixed" "$k"
+apps=()
+for f in "$k"/coconala-admin*.yaml; do
+  sed -i "s#^metadata:\$#metadata:\n  annotations:\n    config.kubernetes.io/function: |\n      exec:\n        path: $root/bin/slipway-render#" "$f"
+  apps+=("$(basename "$f")")
+done
+printf 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\ngenerators: [%s]\nresources: [unplaced.yaml]\n' "$(IFS=,; echo "${apps[*]}")" >"$k/kustomization.yaml"
+"${K[@]}" "$k" >"$work/import-kustomize.yaml" || fail "kustomize build of the imported Apps"
+clean "kustomize build of the imported Apps" "$work/import-kustomize.yaml"
+slipway render "$work/import-istio-eso-mixed" >"$work/import-render.yaml" || fail "slipway render of the imported Apps"
+same "the imported Apps: kustomize exec and slipway render" "$work/import-kustomize.yaml" "$work/import-render.yaml"
+ok "slipway import: every import case writes its output/; the imported Apps render through kustomize exec as through slipway render"
+if [[ $containers == yes ]]; then
+  podman run --rm --network none -v "$root/testdata/import/helm-chart/input:/work:ro" -w /work "$IMAGE_REPO/slipway:$VERSION" \
+    import . >"$work/import-image.yaml" 2>/dev/null || fail "slipway import in the image"
+  slipway import testdata/import/helm-chart/input >"$work/import-host.yaml" 2>/dev/null
+  cmp -s "$work/import-image.yaml" "$work/import-host.yaml" || fail "slipway import in the image differs from the host's"
+  ok "slipway import in the image $IMAGE_REPO/slipway:$VERSION: the host's output"
+else
+  skip "slipway import in the image" "$containers"
+fi
+
 # --- examples/rails ----------------------------------------------------------
 # A Rails service (web, worker, a PreSync migration, a cron job, secret and
 # emptyDir volumes, downward env, a prod environment) through every client:
