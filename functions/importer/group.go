@@ -9,13 +9,15 @@ import (
 
 // An object is one imported manifest.
 type object struct {
-	// doc is the object as read, less the fields only a live object has;
-	// norm is doc normalized (see normalize), for comparing.
-	doc, norm map[string]any
-	group     string
-	kind      string
-	name      string
-	namespace string
+	// read is the object as read, less the fields only a live object has;
+	// doc is what its author chose: read, or for an object read from a
+	// cluster, which carries every default, read less the API server's
+	// defaults; norm is read normalized, for comparing.
+	read, doc, norm map[string]any
+	group           string
+	kind            string
+	name            string
+	namespace       string
 }
 
 func newObject(node *yaml.RNode) (*object, error) {
@@ -23,14 +25,27 @@ func newObject(node *yaml.RNode) (*object, error) {
 	if err := node.YNode().Decode(&doc); err != nil {
 		return nil, err
 	}
+	live := isLive(doc)
 	stripLive(doc)
 	var norm map[string]any
 	if err := node.YNode().Decode(&norm); err != nil {
 		return nil, err
 	}
 	normalize(norm)
+	chosen := doc
+	if live {
+		chosen = deepCopy(doc)
+		stripDefaults(chosen)
+	}
 	meta := mapAt(doc, "metadata")
-	return &object{doc: doc, norm: norm, group: groupOf(str(doc, "apiVersion")), kind: str(doc, "kind"), name: str(meta, "name"), namespace: str(meta, "namespace")}, nil
+	return &object{read: doc, doc: chosen, norm: norm, group: groupOf(str(doc, "apiVersion")), kind: str(doc, "kind"), name: str(meta, "name"), namespace: str(meta, "namespace")}, nil
+}
+
+// isLive tells an object read from a cluster: it has a status or the
+// metadata the API server sets.
+func isLive(doc map[string]any) bool {
+	meta := mapAt(doc, "metadata")
+	return doc["status"] != nil || meta["uid"] != nil || meta["resourceVersion"] != nil || meta["managedFields"] != nil
 }
 
 // stripLive removes what only a live object has: its status and the
@@ -49,13 +64,35 @@ func stripLive(doc map[string]any) {
 			if strings.HasPrefix(k, "internal.config.kubernetes.io/") || k == "config.kubernetes.io/index" || k == "config.kubernetes.io/path" {
 				delete(ann, k) // where a client read the object from
 			}
+			for _, controller := range controllerAnnotations {
+				if strings.HasPrefix(k, controller) {
+					delete(ann, k)
+				}
+			}
 		}
 	}
 	dropEmpty(meta, "annotations", "labels")
-	if tmpl := mapAt(mapAt(doc, "spec"), "template"); tmpl != nil {
+	spec := mapAt(doc, "spec")
+	if tmpl := mapAt(spec, "template"); tmpl != nil {
 		delete(mapAt(tmpl, "metadata"), "creationTimestamp")
 	}
+	switch str(doc, "kind") {
+	case "Service":
+		for _, f := range allocatedServiceFields {
+			delete(spec, f)
+		}
+	case "PersistentVolumeClaim":
+		delete(spec, "volumeName") // the volume it was bound to
+	}
 }
+
+// controllerAnnotations are the prefixes of annotations that controllers
+// write on live objects (a claim's binding, a provisioner's name).
+var controllerAnnotations = []string{"pv.kubernetes.io/", "volume.kubernetes.io/", "volume.beta.kubernetes.io/"}
+
+// allocatedServiceFields are what the API server allocates a Service,
+// which a manifest leaves to it: applied elsewhere, they would clash.
+var allocatedServiceFields = []string{"clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy"}
 
 func (o *object) id() string { return o.kind + " " + o.qualifiedName() }
 

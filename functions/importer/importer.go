@@ -91,7 +91,7 @@ func Import(items []*yaml.RNode) (*Result, error) {
 		out.Apps = append(out.Apps, imported)
 	}
 	for _, o := range unplaced {
-		node, err := encode.Object(o.doc)
+		node, err := encode.Object(o.read)
 		if err != nil {
 			return nil, err
 		}
@@ -123,7 +123,9 @@ func importApp(a *app) (*App, error) {
 			continue
 		}
 		rewritten, lines := rewrite(o)
-		imported[o], notes = rewritten, append(notes, lines...)
+		imported[o] = rewritten
+		r, rewritten, scaled := scaledReplicas(a, r, rewritten)
+		notes = append(append(notes, lines...), scaled...)
 		r, ops := alignContainers(r, rewritten)
 		for _, c := range compare(r.norm, rewritten.norm, rewritten.doc) {
 			if c.added || c.unpatchable() != "" {
@@ -148,14 +150,14 @@ func importApp(a *app) (*App, error) {
 	matched := map[*object]bool{}
 	for _, o := range a.all() {
 		r := counterpart(rendered, o)
-		if imported[o] != nil {
-			o = imported[o]
-		}
 		if r == nil {
 			out.Lost = append(out.Lost, o.id()+" is not rendered")
 			continue
 		}
 		matched[r] = true
+		if imported[o] != nil {
+			r, o, _ = scaledReplicas(a, r, imported[o])
+		}
 		d, lost := differences(r, o)
 		found = append(found, d...)
 		out.Lost = append(out.Lost, lost...)
@@ -341,11 +343,12 @@ func counterpart(rendered []*object, o *object) *object {
 	return nil
 }
 
-// extraObject is an object the App does not render, to be rendered as one
-// of its extra objects: its namespace is the App's unless it has another.
+// extraObject is an object the App does not render, as read, to be
+// rendered as one of its extra objects: its namespace is the App's unless
+// it has another.
 // slipway's own labels, which it gives every extra object, are left out.
 func extraObject(o *object, app *v1alpha1.App) map[string]any {
-	doc := o.doc
+	doc := deepCopy(o.read)
 	meta := mapAt(doc, "metadata")
 	if o.namespace == app.Namespace {
 		delete(meta, "namespace")

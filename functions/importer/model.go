@@ -116,6 +116,7 @@ func model(a *app) *v1alpha1.App {
 	}
 	spec.Autoscaling, spec.DisruptionBudget = a.scaling(w)
 	routing(a, spec)
+	canaryDeployment(a, spec)
 	canaryController(a, spec)
 	processes(a, spec)
 	if m := a.member("PodMonitor", w.name); m != nil {
@@ -580,17 +581,26 @@ func routing(a *app, spec *v1alpha1.AppSpec) {
 		r.RequestHeaders = headers
 	}
 	spec.Routing = r
-	if canaryWeight != nil || a.canary != nil || preview != nil {
+	if canaryWeight != nil || preview != nil {
 		spec.Canary = &v1alpha1.Canary{Weight: canaryWeight, Match: preview}
-		if a.canary != nil {
-			c := mainContainer(a.canary.podSpec(), a.workload.name)
-			if image := str(c, "image"); image != spec.Image {
-				spec.Canary.Image = image
-			}
-			if r, ok := a.canary.spec()["replicas"].(int); ok {
-				spec.Canary.Replicas = ptr(int32(r))
-			}
-		}
+	}
+}
+
+// canaryDeployment models the Deployment "<name>-canary": the canary's
+// image and replicas.
+func canaryDeployment(a *app, spec *v1alpha1.AppSpec) {
+	if a.canary == nil {
+		return
+	}
+	if spec.Canary == nil {
+		spec.Canary = &v1alpha1.Canary{}
+	}
+	c := mainContainer(a.canary.podSpec(), a.workload.name)
+	if image := str(c, "image"); image != spec.Image {
+		spec.Canary.Image = image
+	}
+	if r, ok := mapAt(a.canary.read, "spec")["replicas"].(int); ok {
+		spec.Canary.Replicas = ptr(int32(r))
 	}
 }
 
@@ -697,7 +707,9 @@ func processes(a *app, spec *v1alpha1.AppSpec) {
 			case "PostSync":
 				j.Hook = v1alpha1.HookPostSync
 			}
-			if s, ok := m.spec()["suspend"].(bool); ok {
+			// Written as read: an explicit suspend: false is how an
+			// environment resumes a job the base suspends.
+			if s, ok := mapAt(m.read, "spec")["suspend"].(bool); ok {
 				j.Suspend = &s
 			}
 			spec.Jobs = append(spec.Jobs, j)

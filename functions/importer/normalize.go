@@ -1,7 +1,10 @@
 package importer
 
 import (
+	"reflect"
 	"strings"
+
+	"github.com/slipway-dev/slipway/functions/encode"
 )
 
 // serverFields are the metadata fields the API server sets on a live
@@ -20,104 +23,134 @@ var serverAnnotations = []string{"kubectl.kubernetes.io/last-applied-configurati
 // object to the cluster.
 func normalize(obj map[string]any) {
 	stripLive(obj)
+	defaults{}.object(obj)
+}
+
+// stripDefaults removes from a decoded object the values that are the API
+// server's defaults, as a live object read from a cluster carries them:
+// what is left is what its author chose.
+func stripDefaults(obj map[string]any) {
+	defaults{strip: true}.object(obj)
+	pruneEmpty(obj)
+}
+
+// defaults fills in the API server's defaults, or, with strip, removes the
+// values equal to them.
+type defaults struct{ strip bool }
+
+func (d defaults) set(m map[string]any, key string, value any) {
+	if m == nil {
+		return
+	}
+	if !d.strip {
+		setDefault(m, key, value)
+	} else if reflect.DeepEqual(m[key], value) {
+		delete(m, key)
+	}
+}
+
+// sub is the map under key: created to be filled, left absent to strip.
+func (d defaults) sub(m map[string]any, key string) map[string]any {
+	if d.strip || m == nil {
+		return mapAt(m, key)
+	}
+	return ensureMap(m, key)
+}
+
+func (d defaults) object(obj map[string]any) {
 	spec := mapAt(obj, "spec")
 	if spec == nil {
 		return
 	}
 	switch groupOf(str(obj, "apiVersion")) + "/" + str(obj, "kind") {
 	case "apps/Deployment":
-		setDefault(spec, "replicas", 1)
-		setDefault(spec, "revisionHistoryLimit", 10)
-		setDefault(spec, "progressDeadlineSeconds", 600)
-		strategy := ensureMap(spec, "strategy")
-		setDefault(strategy, "type", "RollingUpdate")
-		if strategy["type"] == "RollingUpdate" {
-			ru := ensureMap(strategy, "rollingUpdate")
-			setDefault(ru, "maxSurge", "25%")
-			setDefault(ru, "maxUnavailable", "25%")
+		d.set(spec, "replicas", 1)
+		d.set(spec, "revisionHistoryLimit", 10)
+		d.set(spec, "progressDeadlineSeconds", 600)
+		strategy := d.sub(spec, "strategy")
+		if t := str(strategy, "type"); t == "" || t == "RollingUpdate" {
+			ru := d.sub(strategy, "rollingUpdate")
+			d.set(ru, "maxSurge", "25%")
+			d.set(ru, "maxUnavailable", "25%")
 		}
-		normalizePodTemplate(mapAt(spec, "template"))
+		d.set(strategy, "type", "RollingUpdate")
+		d.podTemplate(mapAt(spec, "template"))
 	case "apps/StatefulSet":
-		setDefault(spec, "replicas", 1)
-		setDefault(spec, "revisionHistoryLimit", 10)
-		setDefault(spec, "podManagementPolicy", "OrderedReady")
-		us := ensureMap(spec, "updateStrategy")
-		setDefault(us, "type", "RollingUpdate")
-		if us["type"] == "RollingUpdate" {
-			setDefault(ensureMap(us, "rollingUpdate"), "partition", 0)
+		d.set(spec, "replicas", 1)
+		d.set(spec, "revisionHistoryLimit", 10)
+		d.set(spec, "podManagementPolicy", "OrderedReady")
+		us := d.sub(spec, "updateStrategy")
+		if t := str(us, "type"); t == "" || t == "RollingUpdate" {
+			d.set(d.sub(us, "rollingUpdate"), "partition", 0)
 		}
-		policy := ensureMap(spec, "persistentVolumeClaimRetentionPolicy")
-		setDefault(policy, "whenDeleted", "Retain")
-		setDefault(policy, "whenScaled", "Retain")
+		d.set(us, "type", "RollingUpdate")
+		policy := d.sub(spec, "persistentVolumeClaimRetentionPolicy")
+		d.set(policy, "whenDeleted", "Retain")
+		d.set(policy, "whenScaled", "Retain")
 		for _, t := range listAt(spec, "volumeClaimTemplates") {
-			if m, ok := t.(map[string]any); ok {
-				setDefault(ensureMap(m, "spec"), "volumeMode", "Filesystem")
+			if m := asMap(t); m != nil {
+				d.set(d.sub(m, "spec"), "volumeMode", "Filesystem")
 				delete(m, "status")
 			}
 		}
-		normalizePodTemplate(mapAt(spec, "template"))
+		d.podTemplate(mapAt(spec, "template"))
 	case "batch/Job":
-		normalizeJob(spec)
+		d.job(spec)
 	case "batch/CronJob":
-		setDefault(spec, "concurrencyPolicy", "Allow")
-		setDefault(spec, "suspend", false)
-		setDefault(spec, "successfulJobsHistoryLimit", 3)
-		setDefault(spec, "failedJobsHistoryLimit", 1)
-		normalizeJob(mapAt(mapAt(spec, "jobTemplate"), "spec"))
+		d.set(spec, "concurrencyPolicy", "Allow")
+		d.set(spec, "suspend", false)
+		d.set(spec, "successfulJobsHistoryLimit", 3)
+		d.set(spec, "failedJobsHistoryLimit", 1)
+		d.job(mapAt(mapAt(spec, "jobTemplate"), "spec"))
 	case "/Service":
-		setDefault(spec, "type", "ClusterIP")
-		setDefault(spec, "sessionAffinity", "None")
-		if spec["type"] != "ExternalName" {
-			setDefault(spec, "internalTrafficPolicy", "Cluster")
+		if str(spec, "type") != "ExternalName" {
+			d.set(spec, "internalTrafficPolicy", "Cluster")
 		}
+		d.set(spec, "type", "ClusterIP")
+		d.set(spec, "sessionAffinity", "None")
 		for _, p := range listAt(spec, "ports") {
-			if m, ok := p.(map[string]any); ok {
-				setDefault(m, "protocol", "TCP")
-				if m["targetPort"] == nil {
-					m["targetPort"] = m["port"]
-				}
+			if m := asMap(p); m != nil {
+				d.set(m, "protocol", "TCP")
+				d.set(m, "targetPort", m["port"])
 			}
 		}
 	case "/PersistentVolumeClaim":
-		setDefault(spec, "volumeMode", "Filesystem")
+		d.set(spec, "volumeMode", "Filesystem")
 	case "external-secrets.io/ExternalSecret":
-		setDefault(spec, "refreshInterval", "1h")
-		target := ensureMap(spec, "target")
-		setDefault(target, "creationPolicy", "Owner")
-		setDefault(target, "deletionPolicy", "Retain")
-		for _, d := range listAt(spec, "data") {
-			if m, ok := d.(map[string]any); ok {
-				ref := ensureMap(m, "remoteRef")
-				setDefault(ref, "conversionStrategy", "Default")
-				setDefault(ref, "decodingStrategy", "None")
-				setDefault(ref, "metadataPolicy", "None")
-			}
+		d.set(spec, "refreshInterval", "1h")
+		target := d.sub(spec, "target")
+		d.set(target, "creationPolicy", "Owner")
+		d.set(target, "deletionPolicy", "Retain")
+		for _, item := range listAt(spec, "data") {
+			ref := d.sub(asMap(item), "remoteRef")
+			d.set(ref, "conversionStrategy", "Default")
+			d.set(ref, "decodingStrategy", "None")
+			d.set(ref, "metadataPolicy", "None")
 		}
 		if tmpl := mapAt(target, "template"); tmpl != nil {
-			setDefault(tmpl, "engineVersion", "v2")
-			setDefault(tmpl, "mergePolicy", "Replace")
+			d.set(tmpl, "engineVersion", "v2")
+			d.set(tmpl, "mergePolicy", "Replace")
 		}
 	}
 }
 
-func normalizeJob(spec map[string]any) {
+func (d defaults) job(spec map[string]any) {
 	if spec == nil {
 		return
 	}
-	setDefault(spec, "backoffLimit", 6)
-	setDefault(spec, "completions", 1)
-	setDefault(spec, "parallelism", 1)
-	setDefault(spec, "completionMode", "NonIndexed")
-	setDefault(spec, "suspend", false)
-	normalizePodTemplate(mapAt(spec, "template"))
+	d.set(spec, "backoffLimit", 6)
+	d.set(spec, "completions", 1)
+	d.set(spec, "parallelism", 1)
+	d.set(spec, "completionMode", "NonIndexed")
+	d.set(spec, "suspend", false)
+	d.podTemplate(mapAt(spec, "template"))
 }
 
-func normalizePodTemplate(tmpl map[string]any) {
+func (d defaults) podTemplate(tmpl map[string]any) {
 	if tmpl == nil {
 		return
 	}
-	meta := mapAt(tmpl, "metadata")
-	if meta != nil {
+	if meta := mapAt(tmpl, "metadata"); meta != nil {
 		delete(meta, "creationTimestamp")
 		dropEmpty(meta, "labels", "annotations")
 		if len(meta) == 0 {
@@ -128,65 +161,69 @@ func normalizePodTemplate(tmpl map[string]any) {
 	if pod == nil {
 		return
 	}
-	setDefault(pod, "restartPolicy", "Always")
-	setDefault(pod, "dnsPolicy", "ClusterFirst")
-	setDefault(pod, "schedulerName", "default-scheduler")
-	setDefault(pod, "terminationGracePeriodSeconds", 30)
-	setDefault(pod, "securityContext", map[string]any{})
+	d.set(pod, "restartPolicy", "Always")
+	d.set(pod, "dnsPolicy", "ClusterFirst")
+	d.set(pod, "schedulerName", "default-scheduler")
+	d.set(pod, "terminationGracePeriodSeconds", 30)
+	d.set(pod, "securityContext", map[string]any{})
 	if name, ok := pod["serviceAccount"]; ok && pod["serviceAccountName"] == nil {
 		pod["serviceAccountName"] = name
 	}
 	delete(pod, "serviceAccount") // the deprecated alias the API server copies
 	for _, key := range []string{"containers", "initContainers"} {
 		for _, c := range listAt(pod, key) {
-			if m, ok := c.(map[string]any); ok {
-				normalizeContainer(m)
+			if m := asMap(c); m != nil {
+				d.container(m)
 			}
 		}
 	}
 	for _, v := range listAt(pod, "volumes") {
-		m, ok := v.(map[string]any)
-		if !ok {
-			continue
-		}
 		for _, source := range []string{"secret", "configMap"} {
-			if s := mapAt(m, source); s != nil {
-				setDefault(s, "defaultMode", 420)
-			}
+			d.set(mapAt(asMap(v), source), "defaultMode", 420)
 		}
 	}
 }
 
-func normalizeContainer(c map[string]any) {
-	setDefault(c, "terminationMessagePath", "/dev/termination-log")
-	setDefault(c, "terminationMessagePolicy", "File")
-	if c["imagePullPolicy"] == nil {
-		c["imagePullPolicy"] = defaultPullPolicy(str(c, "image"))
-	}
+func (d defaults) container(c map[string]any) {
+	d.set(c, "terminationMessagePath", "/dev/termination-log")
+	d.set(c, "terminationMessagePolicy", "File")
+	d.set(c, "imagePullPolicy", defaultPullPolicy(str(c, "image")))
 	for _, p := range listAt(c, "ports") {
-		if m, ok := p.(map[string]any); ok {
-			setDefault(m, "protocol", "TCP")
-		}
+		d.set(asMap(p), "protocol", "TCP")
 	}
 	for _, probe := range []string{"readinessProbe", "livenessProbe", "startupProbe"} {
 		p := mapAt(c, probe)
 		if p == nil {
 			continue
 		}
-		setDefault(p, "timeoutSeconds", 1)
-		setDefault(p, "periodSeconds", 10)
-		setDefault(p, "successThreshold", 1)
-		setDefault(p, "failureThreshold", 3)
-		if get := mapAt(p, "httpGet"); get != nil {
-			setDefault(get, "scheme", "HTTP")
-		}
+		d.set(p, "timeoutSeconds", 1)
+		d.set(p, "periodSeconds", 10)
+		d.set(p, "successThreshold", 1)
+		d.set(p, "failureThreshold", 3)
+		d.set(mapAt(p, "httpGet"), "scheme", "HTTP")
 	}
 	for _, e := range listAt(c, "env") {
-		if ref := mapAt(mapAt(asMap(e), "valueFrom"), "fieldRef"); ref != nil {
-			setDefault(ref, "apiVersion", "v1")
-		}
+		d.set(mapAt(mapAt(asMap(e), "valueFrom"), "fieldRef"), "apiVersion", "v1")
 	}
 	dropEmpty(c, "resources")
+}
+
+// pruneEmpty removes the maps left empty, but those whose emptiness means
+// something (emptyDir: {}).
+func pruneEmpty(v any) {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			pruneEmpty(e)
+			if isEmptyMap(e) && !encode.MeansPresence(k) {
+				delete(x, k)
+			}
+		}
+	case []any:
+		for _, e := range x {
+			pruneEmpty(e)
+		}
+	}
 }
 
 // defaultPullPolicy is the API server's: Always for an image without a tag

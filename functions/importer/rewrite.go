@@ -121,7 +121,7 @@ func valueMap(doc map[string]any, path []string) map[string]any {
 // copy is a deep copy of the object.
 func (o *object) copy() *object {
 	out := *o
-	out.doc, out.norm = deepCopy(o.doc), deepCopy(o.norm)
+	out.read, out.doc, out.norm = deepCopy(o.read), deepCopy(o.doc), deepCopy(o.norm)
 	return &out
 }
 
@@ -155,4 +155,19 @@ func fixNumbers(v any) any {
 		return f
 	}
 	return v
+}
+
+// scaledReplicas leaves the replicas of a workload that an autoscaler
+// scales to the autoscaler: slipway renders none then (an applied count
+// would undo the autoscaler's), so they are not compared, and the
+// difference is listed.
+func scaledReplicas(a *app, r, o *object) (*object, *object, []difference) {
+	if !isWorkload(o) && o.kind != "Deployment" || a.autoscaler(o) == nil || mapAt(o.doc, "spec")["replicas"] == nil {
+		return r, o, nil
+	}
+	r, o = r.copy(), o.copy()
+	for _, doc := range []map[string]any{r.doc, r.norm, o.doc, o.norm} {
+		delete(mapAt(doc, "spec"), "replicas")
+	}
+	return r, o, []difference{{o.id(), fmt.Sprintf("drops spec.replicas (was %v)", mapAt(o.read, "spec")["replicas"]), "the autoscaler sets the replicas; an applied count would undo its own"}}
 }
