@@ -143,3 +143,79 @@ func lines(t *testing.T, file string) int {
 	}
 	return strings.Count(string(data), "\n")
 }
+
+// TestImportCommand checks slipway import's streams and exit codes.
+func TestImportCommand(t *testing.T) {
+	input := "../../testdata/import/istio-eso-mixed/input"
+	run := func(stdin string, args ...string) (int, string, string) {
+		var stdout, stderr bytes.Buffer
+		code := Run(append([]string{"import"}, args...), strings.NewReader(stdin), &stdout, &stderr)
+		return code, stdout.String(), stderr.String()
+	}
+
+	t.Run("stdout holds the Apps and the unplaced objects, which render", func(t *testing.T) {
+		code, out, errs := run("", input)
+		if code != exitOK {
+			t.Fatalf("exit %d: %s", code, errs)
+		}
+		items, err := stream.Read([]string{"-"}, strings.NewReader(out))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var kinds []string
+		for _, item := range items {
+			kinds = append(kinds, item.GetKind()+" "+item.GetName())
+		}
+		if want := []string{"App coconala-admin", "App coconala-admin-sidekiq", "ConfigMap backend-feature-flags"}; !slices.Equal(kinds, want) {
+			t.Errorf("stdout holds %q, want %q", kinds, want)
+		}
+		if _, err := stream.Render(items, generate.Options{}); err != nil {
+			t.Errorf("the output does not render: %v", err)
+		}
+		if !strings.Contains(errs, "had no namespace; it now has backend") {
+			t.Errorf("stderr lacks the differences:\n%s", errs)
+		}
+	})
+
+	t.Run("-o refuses to overwrite, and writes nothing then", func(t *testing.T) {
+		dir := t.TempDir()
+		if code, _, errs := run("", "-o", dir, input); code != exitOK {
+			t.Fatalf("exit %d: %s", code, errs)
+		}
+		app := filepath.Join(dir, "coconala-admin.yaml")
+		if err := os.WriteFile(app, []byte("edited\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, _, errs := run("", "-o", dir, input)
+		if code != exitInvalid || !strings.Contains(errs, "coconala-admin.yaml already exists") {
+			t.Errorf("exit %d, stderr %q; want 1 and the file named", code, errs)
+		}
+		if data, _ := os.ReadFile(app); string(data) != "edited\n" {
+			t.Errorf("the existing file was overwritten")
+		}
+	})
+
+	t.Run("bad input exits 1 with nothing on stdout", func(t *testing.T) {
+		twice := "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n"
+		code, out, errs := run(twice, "-")
+		if code != exitInvalid || out != "" || !strings.Contains(errs, "ConfigMap a is in the input twice") {
+			t.Errorf("exit %d, stdout %q, stderr %q", code, out, errs)
+		}
+	})
+
+	t.Run("no workload: a warning, and the objects kept", func(t *testing.T) {
+		code, out, errs := run("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n", "-")
+		if code != exitOK || !strings.Contains(errs, "no Deployment, StatefulSet or Rollout") || !strings.Contains(out, "kind: ConfigMap") {
+			t.Errorf("exit %d, stdout %q, stderr %q", code, out, errs)
+		}
+	})
+
+	t.Run("usage", func(t *testing.T) {
+		if code, _, _ := run("", "--bogus", input); code != exitUsage {
+			t.Errorf("--bogus: exit %d, want %d", code, exitUsage)
+		}
+		if code, out, _ := run("", "--help"); code != exitOK || !strings.Contains(out, "slipway import [-o DIR] [PATH...]") {
+			t.Errorf("--help: exit %d, %q", code, out)
+		}
+	})
+}
