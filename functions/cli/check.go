@@ -69,12 +69,8 @@ func runCheck(c *call, args []string) int {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	var opts check.Options
 	output := "text"
-	for _, name := range []string{"e", "environment"} {
-		fs.StringVar(&opts.Environment, name, "", "")
-	}
-	for _, name := range []string{"o", "output"} {
-		fs.StringVar(&output, name, "text", "")
-	}
+	stringFlag(fs, &opts.Environment, "", "e", "environment")
+	stringFlag(fs, &output, "text", "o", "output")
 	fs.StringVar(&opts.Platform, "platform", "", "")
 	paths, code, done := c.parse(fs, args)
 	if done {

@@ -163,6 +163,14 @@ func (c *call) parse(fs *flag.FlagSet, args []string) (positional []string, code
 	}
 }
 
+// stringFlag defines a string flag under each of its names (a short and a
+// long one: -o and --output), with one value.
+func stringFlag(fs *flag.FlagSet, value *string, def string, names ...string) {
+	for _, name := range names {
+		fs.StringVar(value, name, def, "")
+	}
+}
+
 // isTerminal reports whether r is a terminal or another character device
 // (such as /dev/null), rather than a pipe or a file: a command does not wait
 // for a person to type YAML.

@@ -36,9 +36,7 @@ Flags:
 func runEject(c *call, args []string) int {
 	fs := flag.NewFlagSet("eject", flag.ContinueOnError)
 	out := "."
-	for _, name := range []string{"o", "output"} {
-		fs.StringVar(&out, name, out, "")
-	}
+	stringFlag(fs, &out, out, "o", "output")
 	force := fs.Bool("force", false, "")
 	paths, code, done := c.parse(fs, args)
 	if done {

@@ -59,9 +59,7 @@ Examples:
 func runImport(c *call, args []string) int {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	out := ""
-	for _, name := range []string{"o", "output"} {
-		fs.StringVar(&out, name, out, "")
-	}
+	stringFlag(fs, &out, out, "o", "output")
 	paths, code, done := c.parse(fs, args)
 	if done {
 		return code
@@ -105,11 +103,7 @@ func runImport(c *call, args []string) int {
 		fmt.Fprintln(c.stderr, "warning: no Deployment, StatefulSet or Rollout in the input, so no App")
 	}
 	if out == "" {
-		var all []*yaml.RNode
-		for _, name := range order {
-			all = append(all, files[name]...)
-		}
-		return c.write(c.stdout, all)
+		return c.write(c.stdout, res.Nodes())
 	}
 	return c.writeFiles(out, order, files, report.String())
 }

@@ -52,12 +52,8 @@ Examples:
 func runRender(c *call, args []string) int {
 	fs := flag.NewFlagSet("render", flag.ContinueOnError)
 	var opts generate.Options
-	for _, name := range []string{"e", "environment"} {
-		fs.StringVar(&opts.Environment, name, "", "")
-	}
-	for _, name := range []string{"n", "namespace"} {
-		fs.StringVar(&opts.DefaultNamespace, name, "", "")
-	}
+	stringFlag(fs, &opts.Environment, "", "e", "environment")
+	stringFlag(fs, &opts.DefaultNamespace, "", "n", "namespace")
 	paths, code, done := c.parse(fs, args)
 	if done {
 		return code

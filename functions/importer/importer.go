@@ -50,6 +50,33 @@ type App struct {
 	Lost []string
 }
 
+// Nodes are what import writes: the Apps, then the objects no App claims.
+// Rendered, they give back every imported object.
+func (r *Result) Nodes() []*yaml.RNode {
+	var out []*yaml.RNode
+	for _, a := range r.Apps {
+		out = append(out, a.Node)
+	}
+	return append(out, r.Unplaced...)
+}
+
+// Rendered are the objects the imported Apps render, together.
+func (r *Result) Rendered() ([]*yaml.RNode, error) {
+	var apps []*yaml.RNode
+	for _, a := range r.Apps {
+		apps = append(apps, a.Node)
+	}
+	exp, results := generate.Expand(apps, nil, generate.Options{})
+	if results.ExitCode() != 0 {
+		return nil, results
+	}
+	var out []*yaml.RNode
+	for _, a := range exp.Apps {
+		out = append(out, a.Objects...)
+	}
+	return out, nil
+}
+
 // Import imports the objects of the items that are not Apps or Platforms.
 func Import(items []*yaml.RNode) (*Result, error) {
 	var objects []*object

@@ -12,7 +12,6 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
-	"github.com/slipway-dev/slipway/functions/generate"
 	"github.com/slipway-dev/slipway/functions/internal/golden"
 )
 
@@ -41,21 +40,15 @@ func TestImportOfRenderings(t *testing.T) {
 			for _, u := range res.Unplaced {
 				t.Errorf("unplaced: %s %s", u.GetKind(), u.GetName())
 			}
-			var apps []*yaml.RNode
 			for _, a := range res.Apps {
 				for _, l := range append(a.Lost, a.Differences...) {
 					t.Errorf("%s: %s", a.App.Name, l)
 				}
-				apps = append(apps, a.Node)
 				fmt.Fprintf(&summary, "%s %s: %d patches, %d extra objects\n", name, a.App.Name, len(a.App.Spec.Patches), len(a.App.Spec.ExtraObjects))
 			}
-			exp, results := generate.Expand(apps, nil, generate.Options{})
-			if results.ExitCode() != 0 {
-				t.Fatalf("the imported Apps do not render:\n%s", results.Error())
-			}
-			var rendered []*yaml.RNode
-			for _, a := range exp.Apps {
-				rendered = append(rendered, a.Objects...)
+			rendered, err := res.Rendered()
+			if err != nil {
+				t.Fatalf("the imported Apps do not render:\n%v", err)
 			}
 			got, want := decoded(t, rendered), decoded(t, items)
 			for id, w := range want {

@@ -226,7 +226,6 @@ func importedBack(t *testing.T, objects []*yaml.RNode) map[string]any {
 	if err != nil {
 		t.Fatalf("import: %v", err)
 	}
-	var apps []*yaml.RNode
 	for _, u := range res.Unplaced {
 		t.Errorf("import places %s %s in no App", u.GetKind(), u.GetName())
 	}
@@ -234,15 +233,10 @@ func importedBack(t *testing.T, objects []*yaml.RNode) map[string]any {
 		for _, d := range append(a.Differences, a.Lost...) {
 			t.Errorf("import of %s: %s", a.App.Name, d)
 		}
-		apps = append(apps, a.Node)
 	}
-	exp, results := generate.Expand(apps, nil, generate.Options{})
-	if results.ExitCode() != 0 {
-		t.Fatalf("the imported Apps do not render:\n%s", results.Error())
-	}
-	var rendered []*yaml.RNode
-	for _, a := range exp.Apps {
-		rendered = append(rendered, a.Objects...)
+	rendered, err := res.Rendered()
+	if err != nil {
+		t.Fatalf("the imported Apps do not render:\n%v", err)
 	}
 	return byID(t, rendered)
 }
