@@ -194,14 +194,6 @@ func ownLabel(key string) bool {
 	return key == "app" || key == "app.kubernetes.io/name" || key == "app.kubernetes.io/managed-by" || strings.HasPrefix(key, "slipway.dev/")
 }
 
-// describe tells what a change does, for the list of differences.
-func (c change) describe() string {
-	if c.added {
-		return "adds " + c.shown
-	}
-	return fmt.Sprintf("%s is %s, was %s", c.shown, "rendered", short(c.value))
-}
-
 // short is a value as one short line.
 func short(v any) string {
 	s := fmt.Sprint(v)
@@ -216,4 +208,28 @@ func short(v any) string {
 		s = s[:77] + "..."
 	}
 	return s
+}
+
+// lookup is the value at a JSON pointer's place in a decoded object, and
+// whether the place is there.
+func lookup(doc any, pointer []string) (any, bool) {
+	for _, t := range pointer {
+		switch v := doc.(type) {
+		case map[string]any:
+			next, ok := v[t]
+			if !ok {
+				return nil, false
+			}
+			doc = next
+		case []any:
+			i, err := strconv.Atoi(t)
+			if err != nil || i < 0 || i >= len(v) {
+				return nil, false
+			}
+			doc = v[i]
+		default:
+			return nil, false
+		}
+	}
+	return doc, true
 }

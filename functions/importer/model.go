@@ -126,36 +126,6 @@ func model(a *app) *v1alpha1.App {
 	return out
 }
 
-// canaryController models a canary that Argo Rollouts (the workload is a
-// Rollout) or Flagger (a Canary object targets it) runs.
-func canaryController(a *app, spec *v1alpha1.AppSpec) {
-	switch {
-	case a.workload.kind == "Rollout":
-		c := &v1alpha1.Canary{Controller: v1alpha1.CanaryControllerArgoRollouts}
-		for _, s := range listAt(mapAt(mapAt(a.workload.spec(), "strategy"), "canary"), "steps") {
-			step := asMap(s)
-			for _, m := range listAt(mapAt(step, "setHeaderRoute"), "match") {
-				if c.Match == nil {
-					c.Match = &v1alpha1.CanaryMatch{Headers: map[string]v1alpha1.StringMatch{}}
-				}
-				var value v1alpha1.StringMatch
-				convert(asMap(m)["headerValue"], &value)
-				c.Match.Headers[str(asMap(m), "headerName")] = value
-			}
-			if step["setWeight"] != nil || step["pause"] != nil {
-				var typed v1alpha1.CanaryStep
-				convert(step, &typed)
-				c.Steps = append(c.Steps, typed)
-			}
-		}
-		spec.Canary = c
-	case len(a.of("Canary")) == 1:
-		c := &v1alpha1.Canary{Controller: v1alpha1.CanaryControllerFlagger}
-		convert(mapAt(a.of("Canary")[0].spec(), "analysis"), &c.Analysis)
-		spec.Canary = c
-	}
-}
-
 // scaling models the autoscaler and the disruption budget of a workload.
 func (a *app) scaling(w *object) (*v1alpha1.Autoscaling, *v1alpha1.DisruptionBudget) {
 	var scaling *v1alpha1.Autoscaling
@@ -515,114 +485,6 @@ func autoscaling(hpa *object) *v1alpha1.Autoscaling {
 	return out
 }
 
-// routing models the app's Istio routes: the hosts, the Gateway (its own,
-// or a shared one by name), the headers set on requests, the canary weight.
-func routing(a *app, spec *v1alpha1.AppSpec) {
-	services := a.of("VirtualService")
-	if len(services) != 1 {
-		return
-	}
-	vs := services[0]
-	var hosts []string
-	for _, h := range listAt(vs.spec(), "hosts") {
-		if s, _ := h.(string); strings.Contains(s, ".") {
-			hosts = append(hosts, s)
-		}
-	}
-	if len(hosts) == 0 {
-		return
-	}
-	r := &v1alpha1.Routing{Hosts: hosts}
-	if !slices.Contains(listAt(vs.spec(), "gateways"), any("mesh")) {
-		r.Mesh = ptr(false)
-	}
-	for _, g := range listAt(vs.spec(), "gateways") {
-		name, _ := g.(string)
-		if name == "mesh" {
-			continue
-		}
-		short := name[strings.LastIndex(name, "/")+1:]
-		if gw := a.member("Gateway", short); gw != nil {
-			if short != a.workload.name {
-				r.Gateway = &v1alpha1.Gateway{Name: name}
-			}
-			if sel := stringMap(mapAt(gw.spec(), "selector")); !(len(sel) == 1 && sel["istio"] == "ingressgateway") {
-				gatewayOf(r).Selector = sel
-			}
-			for _, s := range listAt(gw.spec(), "servers") {
-				if cred := str(mapAt(asMap(s), "tls"), "credentialName"); cred != "" {
-					gatewayOf(r).TLS = &v1alpha1.TLS{CredentialName: cred}
-				}
-			}
-		} else {
-			r.Gateway = &v1alpha1.Gateway{Create: ptr(false), Name: name}
-		}
-	}
-	headers := map[string]string{}
-	var canaryWeight *int32
-	var preview *v1alpha1.CanaryMatch
-	for _, h := range listAt(vs.spec(), "http") {
-		route := asMap(h)
-		if match, ok := canaryMatch(route); ok {
-			preview = match
-			continue
-		}
-		maps.Copy(headers, stringMap(mapAt(mapAt(mapAt(route, "headers"), "request"), "set")))
-		for _, d := range listAt(route, "route") {
-			dest := asMap(d)
-			// Headers set per destination are the route's, said once.
-			maps.Copy(headers, stringMap(mapAt(mapAt(mapAt(dest, "headers"), "request"), "set")))
-			if host, _, _ := strings.Cut(str(mapAt(dest, "destination"), "host"), "."); strings.HasSuffix(host, "-canary") {
-				canaryWeight = ptr(int32(num(dest, "weight")))
-			}
-		}
-	}
-	if len(headers) > 0 {
-		r.RequestHeaders = headers
-	}
-	spec.Routing = r
-	if canaryWeight != nil || preview != nil {
-		spec.Canary = &v1alpha1.Canary{Weight: canaryWeight, Match: preview}
-	}
-}
-
-// canaryDeployment models the Deployment "<name>-canary": the canary's
-// image and replicas.
-func canaryDeployment(a *app, spec *v1alpha1.AppSpec) {
-	if a.canary == nil {
-		return
-	}
-	if spec.Canary == nil {
-		spec.Canary = &v1alpha1.Canary{}
-	}
-	c := mainContainer(a.canary.podSpec(), a.workload.name)
-	if image := str(c, "image"); image != spec.Image {
-		spec.Canary.Image = image
-	}
-	if r, ok := mapAt(a.canary.read, "spec")["replicas"].(int); ok {
-		spec.Canary.Replicas = ptr(int32(r))
-	}
-}
-
-// canaryMatch reads a route that sends the requests with certain headers
-// to the canary Service alone: the canary's preview.
-func canaryMatch(route map[string]any) (*v1alpha1.CanaryMatch, bool) {
-	destinations, matches := listAt(route, "route"), listAt(route, "match")
-	if len(destinations) != 1 || len(matches) != 1 {
-		return nil, false
-	}
-	host, _, _ := strings.Cut(str(mapAt(asMap(destinations[0]), "destination"), "host"), ".")
-	if !strings.HasSuffix(host, "-canary") {
-		return nil, false
-	}
-	out := &v1alpha1.CanaryMatch{}
-	convert(asMap(matches[0])["headers"], &out.Headers)
-	if len(out.Headers) == 0 {
-		return nil, false
-	}
-	return out, true
-}
-
 // convert copies a decoded value into a typed one through JSON; a value
 // that does not fit is left out here and kept by a patch.
 func convert(in, out any) {
@@ -666,69 +528,56 @@ func isZero[T any](v *T) bool {
 	return string(data) == "{}"
 }
 
-func gatewayOf(r *v1alpha1.Routing) *v1alpha1.Gateway {
-	if r.Gateway == nil {
-		r.Gateway = &v1alpha1.Gateway{}
+// objectMetadata finds the labels and annotations that every rendered
+// object of a kind lacks and its imported counterpart has (a Platform's
+// annotations, a team's label on its Services): the App's metadata for
+// that kind, rather than a patch for each object.
+func objectMetadata(rendered, imported []*object) map[string]v1alpha1.ObjectMetadata {
+	out := map[string]v1alpha1.ObjectMetadata{}
+	kinds := map[string][]*object{}
+	var order []string
+	for _, r := range rendered {
+		if _, seen := kinds[r.kind]; !seen {
+			order = append(order, r.kind)
+		}
+		kinds[r.kind] = append(kinds[r.kind], r)
 	}
-	return r.Gateway
-}
-
-// processes models the app's other processes: Deployments labelled with
-// its name are workers, Jobs and CronJobs its jobs. Each is named by its
-// app.kubernetes.io/component label, or what its name adds to the App's.
-func processes(a *app, spec *v1alpha1.AppSpec) {
-	for _, m := range a.members {
-		if m.kind != "Deployment" && m.kind != "Job" && m.kind != "CronJob" {
-			continue
-		}
-		jobSpec := m.spec()
-		if m.kind == "CronJob" {
-			jobSpec = mapAt(mapAt(jobSpec, "jobTemplate"), "spec")
-		}
-		pod := mapAt(mapAt(jobSpec, "template"), "spec")
-		name := str(m.labels(), "app.kubernetes.io/component")
-		if name == "" {
-			name = strings.TrimPrefix(m.name, a.workload.name+"-")
-		}
-		c := process(name, mainContainer(pod, name), spec.Image)
-		switch m.kind {
-		case "Deployment":
-			w := v1alpha1.Worker{Container: c}
-			w.Autoscaling, w.DisruptionBudget = a.scaling(m)
-			if r, ok := jobSpec["replicas"].(int); ok && r != 1 && w.Autoscaling == nil {
-				w.Replicas = ptr(int32(r))
+	for _, kind := range order {
+		var meta v1alpha1.ObjectMetadata
+		for _, field := range []string{"labels", "annotations"} {
+			var common map[string]string
+			for _, r := range kinds[kind] {
+				var o *object
+				for _, candidate := range imported {
+					if counterpart([]*object{r}, candidate) != nil {
+						o = candidate
+					}
+				}
+				if o == nil {
+					common = map[string]string{}
+					break
+				}
+				have := stringMap(mapAt(mapAt(o.doc, "metadata"), field))
+				rendered := mapAt(mapAt(r.doc, "metadata"), field)
+				maps.DeleteFunc(have, func(k, _ string) bool { _, set := rendered[k]; return set || ownLabel(k) })
+				if common == nil {
+					common = have
+				} else {
+					maps.DeleteFunc(common, func(k, v string) bool { return have[k] != v })
+				}
 			}
-			spec.Workers = append(spec.Workers, w)
-		default:
-			j := v1alpha1.Job{Container: c, Schedule: str(m.spec(), "schedule"), TimeZone: str(m.spec(), "timeZone")}
-			switch str(mapAt(mapAt(m.doc, "metadata"), "annotations"), "argocd.argoproj.io/hook") {
-			case "Sync", "PreSync":
-				j.Hook = v1alpha1.HookPreSync
-			case "PostSync":
-				j.Hook = v1alpha1.HookPostSync
+			if len(common) > 0 && field == "labels" {
+				meta.Labels = common
+			} else if len(common) > 0 {
+				meta.Annotations = common
 			}
-			// Written as read: an explicit suspend: false is how an
-			// environment resumes a job the base suspends.
-			if s, ok := mapAt(m.read, "spec")["suspend"].(bool); ok {
-				j.Suspend = &s
-			}
-			spec.Jobs = append(spec.Jobs, j)
+		}
+		if meta.Labels != nil || meta.Annotations != nil {
+			out[kind] = meta
 		}
 	}
-}
-
-// process is a container of another process of the app; the image is
-// left out when it is the App's.
-func process(name string, c map[string]any, image string) v1alpha1.Container {
-	out := v1alpha1.Container{Name: name, Command: stringList(listAt(c, "command")), Args: stringList(listAt(c, "args")), Env: envVars(listAt(c, "env"))}
-	if str(c, "image") != image {
-		out.Image = str(c, "image")
-	}
-	convert(c["resources"], &out.Resources)
-	for _, m := range listAt(c, "volumeMounts") {
-		if name := str(asMap(m), "name"); name != "tmp" {
-			out.Mounts = append(out.Mounts, name)
-		}
+	if len(out) == 0 {
+		return nil
 	}
 	return out
 }

@@ -2,6 +2,7 @@ package importer
 
 import (
 	"encoding/json"
+	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -42,7 +43,7 @@ func restyle(n *yaml.Node) int {
 			n.Style = yaml.DoubleQuotedStyle
 			width += 2
 		}
-		if len(n.Value) > flowWidth || containsNewline(n.Value) {
+		if len(n.Value) > flowWidth || strings.Contains(n.Value, "\n") {
 			return -1
 		}
 		return width + len(n.Value)
@@ -81,13 +82,4 @@ func restyle(n *yaml.Node) int {
 	}
 	n.Style = 0
 	return -1
-}
-
-func containsNewline(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\n' {
-			return true
-		}
-	}
-	return false
 }

@@ -1,7 +1,6 @@
 package importer
 
 import (
-	"encoding/json"
 	"fmt"
 	"reflect"
 	"strings"
@@ -126,33 +125,23 @@ func (o *object) copy() *object {
 }
 
 func deepCopy(m map[string]any) map[string]any {
-	data, _ := json.Marshal(m)
-	var out map[string]any
-	d := json.NewDecoder(strings.NewReader(string(data)))
-	d.UseNumber()
-	_ = d.Decode(&out)
-	return fixNumbers(out).(map[string]any)
+	return copyValue(m).(map[string]any)
 }
 
-// fixNumbers turns the JSON numbers of a copy back into the ints the YAML
-// decoder gives, so that copies compare equal to what they were copied
-// from.
-func fixNumbers(v any) any {
+func copyValue(v any) any {
 	switch x := v.(type) {
 	case map[string]any:
+		out := make(map[string]any, len(x))
 		for k, e := range x {
-			x[k] = fixNumbers(e)
+			out[k] = copyValue(e)
 		}
+		return out
 	case []any:
+		out := make([]any, len(x))
 		for i, e := range x {
-			x[i] = fixNumbers(e)
+			out[i] = copyValue(e)
 		}
-	case json.Number:
-		if i, err := x.Int64(); err == nil {
-			return int(i)
-		}
-		f, _ := x.Float64()
-		return f
+		return out
 	}
 	return v
 }

@@ -1,0 +1,154 @@
+package importer
+
+import (
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/slipway-dev/slipway/functions/api/v1alpha1"
+)
+
+// canaryController models a canary that Argo Rollouts (the workload is a
+// Rollout) or Flagger (a Canary object targets it) runs.
+func canaryController(a *app, spec *v1alpha1.AppSpec) {
+	switch {
+	case a.workload.kind == "Rollout":
+		c := &v1alpha1.Canary{Controller: v1alpha1.CanaryControllerArgoRollouts}
+		for _, s := range listAt(mapAt(mapAt(a.workload.spec(), "strategy"), "canary"), "steps") {
+			step := asMap(s)
+			for _, m := range listAt(mapAt(step, "setHeaderRoute"), "match") {
+				if c.Match == nil {
+					c.Match = &v1alpha1.CanaryMatch{Headers: map[string]v1alpha1.StringMatch{}}
+				}
+				var value v1alpha1.StringMatch
+				convert(asMap(m)["headerValue"], &value)
+				c.Match.Headers[str(asMap(m), "headerName")] = value
+			}
+			if step["setWeight"] != nil || step["pause"] != nil {
+				var typed v1alpha1.CanaryStep
+				convert(step, &typed)
+				c.Steps = append(c.Steps, typed)
+			}
+		}
+		spec.Canary = c
+	case len(a.of("Canary")) == 1:
+		c := &v1alpha1.Canary{Controller: v1alpha1.CanaryControllerFlagger}
+		convert(mapAt(a.of("Canary")[0].spec(), "analysis"), &c.Analysis)
+		spec.Canary = c
+	}
+}
+
+// routing models the app's Istio routes: the hosts, the Gateway (its own,
+// or a shared one by name), the headers set on requests, the canary weight.
+func routing(a *app, spec *v1alpha1.AppSpec) {
+	services := a.of("VirtualService")
+	if len(services) != 1 {
+		return
+	}
+	vs := services[0]
+	var hosts []string
+	for _, h := range listAt(vs.spec(), "hosts") {
+		if s, _ := h.(string); strings.Contains(s, ".") {
+			hosts = append(hosts, s)
+		}
+	}
+	if len(hosts) == 0 {
+		return
+	}
+	r := &v1alpha1.Routing{Hosts: hosts}
+	if !slices.Contains(listAt(vs.spec(), "gateways"), any("mesh")) {
+		r.Mesh = ptr(false)
+	}
+	for _, g := range listAt(vs.spec(), "gateways") {
+		name, _ := g.(string)
+		if name == "mesh" {
+			continue
+		}
+		short := name[strings.LastIndex(name, "/")+1:]
+		if gw := a.member("Gateway", short); gw != nil {
+			if short != a.workload.name {
+				r.Gateway = &v1alpha1.Gateway{Name: name}
+			}
+			if sel := stringMap(mapAt(gw.spec(), "selector")); !(len(sel) == 1 && sel["istio"] == "ingressgateway") {
+				gatewayOf(r).Selector = sel
+			}
+			for _, s := range listAt(gw.spec(), "servers") {
+				if cred := str(mapAt(asMap(s), "tls"), "credentialName"); cred != "" {
+					gatewayOf(r).TLS = &v1alpha1.TLS{CredentialName: cred}
+				}
+			}
+		} else {
+			r.Gateway = &v1alpha1.Gateway{Create: ptr(false), Name: name}
+		}
+	}
+	headers := map[string]string{}
+	var canaryWeight *int32
+	var preview *v1alpha1.CanaryMatch
+	for _, h := range listAt(vs.spec(), "http") {
+		route := asMap(h)
+		if match, ok := canaryMatch(route); ok {
+			preview = match
+			continue
+		}
+		maps.Copy(headers, stringMap(mapAt(mapAt(mapAt(route, "headers"), "request"), "set")))
+		for _, d := range listAt(route, "route") {
+			dest := asMap(d)
+			// Headers set per destination are the route's, said once.
+			maps.Copy(headers, stringMap(mapAt(mapAt(mapAt(dest, "headers"), "request"), "set")))
+			if host, _, _ := strings.Cut(str(mapAt(dest, "destination"), "host"), "."); strings.HasSuffix(host, "-canary") {
+				canaryWeight = ptr(int32(num(dest, "weight")))
+			}
+		}
+	}
+	if len(headers) > 0 {
+		r.RequestHeaders = headers
+	}
+	spec.Routing = r
+	if canaryWeight != nil || preview != nil {
+		spec.Canary = &v1alpha1.Canary{Weight: canaryWeight, Match: preview}
+	}
+}
+
+// canaryDeployment models the Deployment "<name>-canary": the canary's
+// image and replicas.
+func canaryDeployment(a *app, spec *v1alpha1.AppSpec) {
+	if a.canary == nil {
+		return
+	}
+	if spec.Canary == nil {
+		spec.Canary = &v1alpha1.Canary{}
+	}
+	c := mainContainer(a.canary.podSpec(), a.workload.name)
+	if image := str(c, "image"); image != spec.Image {
+		spec.Canary.Image = image
+	}
+	if r, ok := mapAt(a.canary.read, "spec")["replicas"].(int); ok {
+		spec.Canary.Replicas = ptr(int32(r))
+	}
+}
+
+// canaryMatch reads a route that sends the requests with certain headers
+// to the canary Service alone: the canary's preview.
+func canaryMatch(route map[string]any) (*v1alpha1.CanaryMatch, bool) {
+	destinations, matches := listAt(route, "route"), listAt(route, "match")
+	if len(destinations) != 1 || len(matches) != 1 {
+		return nil, false
+	}
+	host, _, _ := strings.Cut(str(mapAt(asMap(destinations[0]), "destination"), "host"), ".")
+	if !strings.HasSuffix(host, "-canary") {
+		return nil, false
+	}
+	out := &v1alpha1.CanaryMatch{}
+	convert(asMap(matches[0])["headers"], &out.Headers)
+	if len(out.Headers) == 0 {
+		return nil, false
+	}
+	return out, true
+}
+
+func gatewayOf(r *v1alpha1.Routing) *v1alpha1.Gateway {
+	if r.Gateway == nil {
+		r.Gateway = &v1alpha1.Gateway{}
+	}
+	return r.Gateway
+}
