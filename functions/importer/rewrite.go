@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/slipway-dev/slipway/functions/api/v1alpha1"
+	"github.com/slipway-dev/slipway/functions/internal/values"
 )
 
 // rewrite returns the imported object as slipway would write it where the
@@ -125,25 +126,7 @@ func (o *object) copy() *object {
 }
 
 func deepCopy(m map[string]any) map[string]any {
-	return copyValue(m).(map[string]any)
-}
-
-func copyValue(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			out[k] = copyValue(e)
-		}
-		return out
-	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = copyValue(e)
-		}
-		return out
-	}
-	return v
+	return values.Copy(m).(map[string]any)
 }
 
 // scaledReplicas leaves the replicas of a workload that an autoscaler

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/slipway-dev/slipway/functions/internal/values"
 )
 
 // withoutErrors returns a copy of doc without the values that errs (strict
@@ -14,7 +16,7 @@ import (
 // decoding then fails, and only errs are reported. A wrong item of a list
 // takes the list with it.
 func withoutErrors(doc map[string]any, errs []FieldError) map[string]any {
-	out := deepCopy(doc).(map[string]any)
+	out := values.Copy(doc).(map[string]any)
 	for _, e := range errs {
 		if segments := splitPath(e.Path); len(segments) > 0 {
 			remove(out, segments)
@@ -70,24 +72,6 @@ func remove(v any, segments []string) (removeMe bool) {
 		return len(segments) == 1 || remove(x[i], segments[1:])
 	}
 	return false
-}
-
-func deepCopy(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		out := make(map[string]any, len(x))
-		for k, item := range x {
-			out[k] = deepCopy(item)
-		}
-		return out
-	case []any:
-		out := make([]any, len(x))
-		for i, item := range x {
-			out[i] = deepCopy(item)
-		}
-		return out
-	}
-	return v
 }
 
 // suggested is the field a "did you mean" suggestion names.
