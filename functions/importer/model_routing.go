@@ -104,6 +104,11 @@ func routing(a *app, spec *v1alpha1.AppSpec) {
 		r.RequestHeaders = headers
 	}
 	spec.Routing = r
+	// A canary's share of 0 is what the routes of an App without a canary
+	// send it.
+	if canaryWeight != nil && *canaryWeight == 0 {
+		canaryWeight = nil
+	}
 	if canaryWeight != nil || preview != nil {
 		spec.Canary = &v1alpha1.Canary{Weight: canaryWeight, Match: preview}
 	}
