@@ -12,6 +12,8 @@
 #   check     bin/slipway check of a generated monorepo: 5,000 Apps in 1,000
 #             directories (target: under 5 s and 500 MB); ONLY=check runs
 #             this row alone
+#   import    bin/slipway import of the objects N Apps render (N = 100 and
+#             1000), back into N Apps; ONLY=import runs these rows alone
 #   worst     our function on each worst case under the input limits
 #             (functions/internal/worstcase), RUNS_WORST runs (default 3)
 # N is 1, 100, 1000, 2000 and 5000 for ours, up to 1000 for the floor (the
@@ -38,14 +40,14 @@ kustomize=$root/bin/tools/kustomize
 
 slipway=$root/bin/slipway
 
-if [[ ${ONLY:-} == check ]]; then
+if [[ ${ONLY:-} == check || ${ONLY:-} == import ]]; then
   hack/install-tools.sh time
 else
   hack/install-tools.sh kustomize time
 fi
 [[ -x $slipway ]] || { echo "bench: $slipway is missing: run make build" >&2; exit 1; }
 [[ ${ONLY:-} == check ]] || [[ -x $render ]] || { echo "bench: $render is missing: run make bench" >&2; exit 1; }
-[[ ${ONLY:-} == check ]] || command -v kpt >/dev/null || { echo "bench: kpt is not on PATH" >&2; exit 1; }
+[[ -n ${ONLY:-} ]] || command -v kpt >/dev/null || { echo "bench: kpt is not on PATH" >&2; exit 1; }
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -98,12 +100,35 @@ row() { # label file
   read -r med lo hi peak cpu <"$f"
   printf '%-44s %12s %20s %10.1f %10s\n' "$1" "$med" "$lo-$hi" "$(echo "$peak / 1024" | bc -l)" "$cpu"
 }
+# import_rows times slipway import of the objects that 100 and 1000 Apps
+# render, kept as plain manifests.
+import_rows() {
+  for n in 100 1000; do
+    "$work/appgen" -n "$n" >"$work/imp-in$n.yaml"
+    "$render" <"$work/imp-in$n.yaml" | "$work/appgen" -rendered >"$work/imp$n.yaml"
+    echo "bench: timing slipway import of $(grep -c '^kind:' "$work/imp$n.yaml") objects of $n Apps" >&2
+    measure "import$n" "$RUNS" "$slipway" import "$work/imp$n.yaml"
+  done
+}
+import_table() {
+  row "slipway import, objects of 100 Apps" import100
+  row "slipway import, objects of 1000 Apps" import1000
+}
+if [[ ${ONLY:-} == import ]]; then
+  import_rows
+  echo
+  echo "slipway import benchmark: $(nproc) cores, $(go env GOOS)/$(go env GOARCH), runs=$RUNS, $(date -u +%Y-%m-%d)"
+  printf '%-44s %12s %20s %10s %10s\n' "command" "median ms" "min-max ms" "peak MB" "CPU ms"
+  import_table
+  exit 0
+fi
 if [[ ${ONLY:-} == check ]]; then
   check_row
   echo
   echo "slipway check benchmark: $(nproc) cores, $(go env GOOS)/$(go env GOARCH), runs=$RUNS, $(date -u +%Y-%m-%d)"
   printf '%-44s %12s %20s %10s %10s\n' "command" "median ms" "min-max ms" "peak MB" "CPU ms"
   row "slipway check, 5000 Apps in 1000 dirs" check
+import_table
   exit 0
 fi
 
@@ -177,6 +202,7 @@ for c in $worst; do
   IN=$work/worst-$c.yaml EXPECT_RC=$expect measure "worst-$c" "$RUNS_WORST" "$render"
 done
 check_row
+import_rows
 measure kgen "$RUNS" "$kustomize" build --enable-alpha-plugins --enable-exec "$work/kgen"
 # An exec generator that kustomize silently dropped would be fast and empty.
 "$kustomize" build --enable-alpha-plugins --enable-exec "$work/kgen" | grep -q '^kind: Deployment' ||

@@ -27,6 +27,10 @@ func quoteYAML11(node *yaml.Node) {
 	}
 }
 
+// NeedsQuotes tells whether a string written plainly would read as
+// something else (a boolean, a number, null) to a YAML 1.1 reader.
+func NeedsQuotes(value string) bool { return yaml11NonString(value) }
+
 // yaml11NonString is yaml.IsValueNonString, which parses the value with a
 // YAML 1.1 parser (half of the rendering time when called on every key and
 // value), answered at once for the values that are plainly strings and

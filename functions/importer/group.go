@@ -27,10 +27,7 @@ func newObject(node *yaml.RNode) (*object, error) {
 	}
 	live := isLive(doc)
 	stripLive(doc)
-	var norm map[string]any
-	if err := node.YNode().Decode(&norm); err != nil {
-		return nil, err
-	}
+	norm := deepCopy(doc)
 	normalize(norm)
 	chosen := doc
 	if live {

@@ -19,6 +19,7 @@ import (
 	"github.com/slipway-dev/slipway/functions/api/v1alpha1"
 	"github.com/slipway-dev/slipway/functions/encode"
 	"github.com/slipway-dev/slipway/functions/generate"
+	"github.com/slipway-dev/slipway/functions/internal/parallel"
 )
 
 // Result is what import makes of a set of manifests.
@@ -104,14 +105,16 @@ func Import(items []*yaml.RNode) (*Result, error) {
 	}
 	apps, unplaced := groupApps(objects)
 	out := &Result{}
-	for _, a := range apps {
-		imported, err := importApp(a)
-		if err != nil {
+	imported := make([]*App, len(apps))
+	errs = make([]error, len(apps))
+	parallel.ForEach(len(apps), func(i int) { imported[i], errs[i] = importApp(apps[i]) })
+	for i, a := range apps {
+		if err := errs[i]; err != nil {
 			out.Skipped = append(out.Skipped, fmt.Sprintf("%s: not imported, its objects are kept as they are: %v", a.workload.id(), err))
 			unplaced = append(unplaced, a.all()...)
 			continue
 		}
-		out.Apps = append(out.Apps, imported)
+		out.Apps = append(out.Apps, imported[i])
 	}
 	for _, o := range unplaced {
 		node, err := encode.Object(o.read)

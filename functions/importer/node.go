@@ -1,10 +1,14 @@
 package importer
 
 import (
+	"bytes"
 	"encoding/json"
+	"strconv"
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/slipway-dev/slipway/functions/encode"
 )
 
 // orderedNode encodes a typed value as a YAML node with its fields in the
@@ -17,12 +21,57 @@ func orderedNode(v any) (*yaml.RNode, error) {
 	if err != nil {
 		return nil, err
 	}
-	node, err := yaml.Parse(string(data))
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	node, err := jsonNode(dec)
 	if err != nil {
 		return nil, err
 	}
-	restyle(node.YNode())
-	return node, nil
+	restyle(node)
+	return yaml.NewRNode(node), nil
+}
+
+// jsonNode reads the next JSON value as a node, keeping the order of
+// object keys.
+func jsonNode(dec *json.Decoder) (*yaml.Node, error) {
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, err
+	}
+	switch t := tok.(type) {
+	case json.Delim:
+		n := &yaml.Node{Kind: yaml.SequenceNode, Tag: yaml.NodeTagSeq}
+		if t == '{' {
+			n.Kind, n.Tag = yaml.MappingNode, yaml.NodeTagMap
+		}
+		for dec.More() {
+			if n.Kind == yaml.MappingNode {
+				key, err := dec.Token()
+				if err != nil {
+					return nil, err
+				}
+				n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagString, Value: key.(string)})
+			}
+			child, err := jsonNode(dec)
+			if err != nil {
+				return nil, err
+			}
+			n.Content = append(n.Content, child)
+		}
+		_, err := dec.Token() // the closing delimiter
+		return n, err
+	case string:
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagString, Value: t}, nil
+	case json.Number:
+		tag := yaml.NodeTagInt
+		if strings.ContainsAny(string(t), ".eE") {
+			tag = yaml.NodeTagFloat
+		}
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: string(t)}, nil
+	case bool:
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagBool, Value: strconv.FormatBool(t)}, nil
+	}
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagNull, Value: "null"}, nil
 }
 
 // flowWidth is the longest value written on one line.
@@ -39,7 +88,7 @@ func restyle(n *yaml.Node) int {
 	switch n.Kind {
 	case yaml.ScalarNode:
 		n.Style = 0
-		if n.Tag == yaml.NodeTagString && yaml.IsValueNonString(n.Value) {
+		if n.Tag == yaml.NodeTagString && encode.NeedsQuotes(n.Value) {
 			n.Style = yaml.DoubleQuotedStyle
 			width += 2
 		}
