@@ -88,7 +88,7 @@ func runImport(c *call, args []string) int {
 	if len(lost) > 0 {
 		return c.fail(fmt.Errorf("the imported Apps would lose:\n  %s", strings.Join(lost, "\n  ")))
 	}
-	for _, s := range res.Skipped {
+	for _, s := range res.Warnings {
 		fmt.Fprintf(&report, "warning: %s\n", s)
 	}
 	for _, u := range res.Unplaced {

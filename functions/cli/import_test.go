@@ -210,6 +210,19 @@ func TestImportCommand(t *testing.T) {
 		}
 	})
 
+	t.Run("a Secret is kept with a warning, an App as it is", func(t *testing.T) {
+		in := "apiVersion: v1\nkind: Secret\nmetadata: {name: db}\nstringData: {password: hunter2}\n---\n" +
+			"apiVersion: slipway.dev/v1alpha1\nkind: App\nmetadata: {name: shop}\nspec: {image: registry.example.com/shop:1.0.0}\n"
+		code, out, errs := run(in, "-")
+		if code != exitOK || !strings.Contains(errs, "warning: Secret db holds its values in plain text") {
+			t.Errorf("exit %d, stderr %q", code, errs)
+		}
+		items, err := stream.Read([]string{"-"}, strings.NewReader(out))
+		if err != nil || len(items) != 2 || items[0].GetKind() != "Secret" || items[1].GetKind() != "App" {
+			t.Errorf("stdout %q: want the Secret and the App", out)
+		}
+	})
+
 	t.Run("usage", func(t *testing.T) {
 		if code, _, _ := run("", "--bogus", input); code != exitUsage {
 			t.Errorf("--bogus: exit %d, want %d", code, exitUsage)

@@ -18,6 +18,9 @@ type object struct {
 	kind            string
 	name            string
 	namespace       string
+	// position is the object's place in the input, which the objects no
+	// App claims keep.
+	position int
 }
 
 func newObject(node *yaml.RNode) (*object, error) {

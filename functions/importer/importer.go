@@ -13,6 +13,7 @@ package importer
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
@@ -29,8 +30,9 @@ type Result struct {
 	// Unplaced are the objects no app claims, and those of the apps that
 	// could not be imported, as read.
 	Unplaced []*yaml.RNode
-	// Skipped say why an app could not be imported, one per app.
-	Skipped []string
+	// Warnings say why an app could not be imported, and which unplaced
+	// objects hold secret values in plain text.
+	Warnings []string
 }
 
 // App is one imported App and how its rendering differs from the objects
@@ -76,16 +78,18 @@ func (r *Result) Rendered() ([]*yaml.RNode, error) {
 
 // Import imports the objects of the items that are not Apps or Platforms.
 func Import(items []*yaml.RNode) (*Result, error) {
-	var objects []*object
+	var objects, unplaced []*object
 	seen := map[string]bool{}
 	var errs []error
-	for _, item := range items {
-		if v1alpha1.InGroup(item.GetApiVersion()) {
-			continue
-		}
+	for i, item := range items {
 		o, err := newObject(item)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s %s: %w", item.GetKind(), item.GetName(), err))
+			continue
+		}
+		o.position = i
+		if v1alpha1.InGroup(item.GetApiVersion()) {
+			unplaced = append(unplaced, o) // an App or a Platform already
 			continue
 		}
 		if o.kind == "" || o.name == "" || o.doc["apiVersion"] == nil {
@@ -103,20 +107,25 @@ func Import(items []*yaml.RNode) (*Result, error) {
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
-	apps, unplaced := groupApps(objects)
+	apps, rest := groupApps(objects)
+	unplaced = append(unplaced, rest...)
 	out := &Result{}
 	imported := make([]*App, len(apps))
 	errs = make([]error, len(apps))
 	parallel.ForEach(len(apps), func(i int) { imported[i], errs[i] = importApp(apps[i]) })
 	for i, a := range apps {
 		if err := errs[i]; err != nil {
-			out.Skipped = append(out.Skipped, fmt.Sprintf("%s: not imported, its objects are kept as they are: %v", a.workload.id(), err))
+			out.Warnings = append(out.Warnings, fmt.Sprintf("%s: not imported, its objects are kept as they are: %v", a.workload.id(), err))
 			unplaced = append(unplaced, a.all()...)
 			continue
 		}
 		out.Apps = append(out.Apps, imported[i])
 	}
+	slices.SortFunc(unplaced, func(a, b *object) int { return a.position - b.position })
 	for _, o := range unplaced {
+		if o.group == "" && o.kind == "Secret" {
+			out.Warnings = append(out.Warnings, fmt.Sprintf("%s holds its values in plain text, and so does the file it is kept in: declare it in an App's externalSecrets, which fetches it from the secret store, rather than commit it", o.id()))
+		}
 		node, err := encode.Object(o.read)
 		if err != nil {
 			return nil, err
