@@ -41,7 +41,8 @@ belong to no App are kept beside the Apps, as they are.
 
 Written: without -o, the Apps and then the objects no App claims, as one
 YAML stream on stdout, which slipway render renders back; with -o,
-DIR/<app>.yaml for each App, DIR/unplaced.yaml and DIR/import-report.txt.
+DIR/<app>.yaml for each App (DIR/<namespace>.<app>.yaml for Apps of the
+same name), DIR/unplaced.yaml and DIR/import-report.txt.
 
 Flags:
   -o, --output DIR  the directory to write the Apps to (it must not hold
@@ -76,14 +77,14 @@ func runImport(c *call, args []string) int {
 	var report strings.Builder
 	files := map[string][]*yaml.RNode{}
 	var order []string
-	for _, a := range res.Apps {
+	names := appFiles(res.Apps)
+	for i, a := range res.Apps {
 		lost = append(lost, a.Lost...)
 		for _, d := range a.Differences {
 			fmt.Fprintf(&report, "%s: %s\n", a.App.Name, d)
 		}
-		name := a.App.Name + ".yaml"
-		order = append(order, name)
-		files[name] = []*yaml.RNode{a.Node}
+		order = append(order, names[i])
+		files[names[i]] = []*yaml.RNode{a.Node}
 	}
 	if len(lost) > 0 {
 		return c.fail(fmt.Errorf("the imported Apps would lose:\n  %s", strings.Join(lost, "\n  ")))
@@ -113,6 +114,35 @@ const (
 	unplacedFile = "unplaced.yaml"
 	reportFile   = "import-report.txt"
 )
+
+// appFiles names the file of each App: <name>.yaml, or, when another App
+// or the unplaced objects' file would have the same name,
+// <namespace>.<name>.yaml (and a number after it, should that clash too).
+func appFiles(apps []*importer.App) []string {
+	count := map[string]int{unplacedFile: 1}
+	for _, a := range apps {
+		count[a.App.Name+".yaml"]++
+	}
+	out := make([]string, len(apps))
+	taken := map[string]bool{unplacedFile: true, reportFile: true}
+	for i, a := range apps {
+		name := a.App.Name + ".yaml"
+		if count[name] > 1 {
+			ns := a.App.Namespace
+			if ns == "" {
+				ns = "default"
+			}
+			name = ns + "." + name
+		}
+		base := strings.TrimSuffix(name, ".yaml")
+		for n := 2; taken[name]; n++ {
+			name = fmt.Sprintf("%s.%d.yaml", base, n)
+		}
+		taken[name] = true
+		out[i] = name
+	}
+	return out
+}
 
 // listItems expands the items of List objects (kubectl get -o yaml).
 func listItems(items []*yaml.RNode) []*yaml.RNode {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -220,6 +221,25 @@ func TestImportCommand(t *testing.T) {
 		items, err := stream.Read([]string{"-"}, strings.NewReader(out))
 		if err != nil || len(items) != 2 || items[0].GetKind() != "Secret" || items[1].GetKind() != "App" {
 			t.Errorf("stdout %q: want the Secret and the App", out)
+		}
+	})
+
+	t.Run("Apps of the same name get a file each", func(t *testing.T) {
+		dir := filepath.Join(t.TempDir(), "apps")
+		deployment := "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: %s, namespace: %s}\n" +
+			"spec:\n  selector: {matchLabels: {app: %[1]s}}\n  template:\n    metadata: {labels: {app: %[1]s}}\n" +
+			"    spec: {containers: [{name: %[1]s, image: registry.example.com/%[1]s:1.0.0}]}\n---\n"
+		in := fmt.Sprintf(deployment, "api", "a") + fmt.Sprintf(deployment, "api", "b") + fmt.Sprintf(deployment, "unplaced", "a")
+		if code, _, errs := run(in, "-o", dir, "-"); code != exitOK {
+			t.Fatalf("exit %d: %s", code, errs)
+		}
+		entries, _ := os.ReadDir(dir)
+		var got []string
+		for _, e := range entries {
+			got = append(got, e.Name())
+		}
+		if want := []string{"a.api.yaml", "a.unplaced.yaml", "b.api.yaml", "import-report.txt"}; !slices.Equal(got, want) {
+			t.Errorf("wrote %q, want %q", got, want)
 		}
 	})
 
