@@ -117,8 +117,7 @@ func (o *object) podLabels() map[string]any {
 // An app is a workload and the objects that belong to it.
 type app struct {
 	workload *object
-	// canary is the Deployment "<name>-canary" whose pods the workload's
-	// canary Service selects, if any.
+	// canary is the Deployment "<name>-canary", if any.
 	canary  *object
 	members []*object
 }
@@ -156,10 +155,10 @@ func isWorkload(o *object) bool {
 	return o.group == "apps" && (o.kind == "Deployment" || o.kind == "StatefulSet") || o.group == "argoproj.io" && o.kind == "Rollout"
 }
 
-// groupApps finds the apps among the objects: each Deployment or
-// StatefulSet that is no other one's canary or process, with the objects
-// that refer to it or that it refers to. The objects no app claims are
-// returned apart.
+// groupApps finds the apps among the objects: each Deployment,
+// StatefulSet or Rollout that is no other one's canary or process, with
+// the objects that refer to it or that it refers to. The objects no app
+// claims are returned apart.
 func groupApps(objects []*object) ([]*app, []*object) {
 	var apps []*app
 	byName := map[string]*app{}
@@ -189,7 +188,6 @@ func groupApps(objects []*object) ([]*app, []*object) {
 		}
 		anchors = append(anchors, a)
 	}
-	var unplaced []*object
 	// Objects are claimed in passes, since a route is placed by the
 	// Services placed before it, and a Gateway by its routes.
 	for _, pass := range claimPasses {
@@ -203,8 +201,7 @@ func groupApps(objects []*object) ([]*app, []*object) {
 		}
 		rest = left
 	}
-	unplaced = append(unplaced, rest...)
-	return anchors, unplaced
+	return anchors, rest
 }
 
 type pass int
