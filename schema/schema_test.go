@@ -326,3 +326,22 @@ func TestExamples(t *testing.T) {
 		t.Fatalf("only %d example files hold an App or Platform", checked)
 	}
 }
+
+// TestImportedApps: every App that slipway import wrote for its golden
+// cases is valid.
+func TestImportedApps(t *testing.T) {
+	s := schemas(t, nil)
+	files, _ := filepath.Glob("../testdata/import/*/output/*.yaml")
+	checked := 0
+	for _, file := range files {
+		for _, o := range objects(t, file) {
+			checked++
+			if got := rejected(s[o.kind], o.value); len(got) > 0 {
+				t.Errorf("%s: %s %s: the schema rejects %v", file, o.kind, o.id, got)
+			}
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no imported App to check")
+	}
+}
