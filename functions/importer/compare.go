@@ -25,8 +25,9 @@ type change struct {
 	// differs from.
 	added bool
 	value any
-	// replace is true when the rendered object has the place already.
-	replace bool
+	// replace is true when the rendered object has the place already;
+	// insert, when the value is a list item to insert there.
+	replace, insert bool
 }
 
 // compare returns the changes that turn the rendered object into the
@@ -95,7 +96,7 @@ func diff(a, b, braw any, pointer []string, shown string, out *[]change) {
 				}
 				current = slices.Insert(current, at0, yn[j])
 				p, s := at(strconv.Itoa(at0), shown+"["+yn[j]+"]")
-				*out = append(*out, change{pointer: p, shown: s, value: rawOr(itemAt(braw, j), item)})
+				*out = append(*out, change{pointer: p, shown: s, value: rawOr(itemAt(braw, j), item), insert: true})
 			}
 			return
 		}
@@ -158,7 +159,7 @@ func dot(prefix, key string) string {
 // op is the JSON 6902 operation that makes the change in the rendered object.
 func (c change) op() v1alpha1.PatchOp {
 	kind := "add"
-	if c.replace {
+	if c.replace && !c.insert {
 		kind = "replace"
 	}
 	tokens := make([]string, len(c.pointer))

@@ -43,6 +43,7 @@ func canaryController(a *app, spec *v1alpha1.AppSpec) {
 func routing(a *app, spec *v1alpha1.AppSpec) {
 	services := a.of("VirtualService")
 	if len(services) != 1 {
+		ingressRouting(a, spec)
 		return
 	}
 	vs := services[0]
@@ -100,6 +101,12 @@ func routing(a *app, spec *v1alpha1.AppSpec) {
 			}
 		}
 	}
+	routed(spec, r, headers, canaryWeight, preview)
+}
+
+// routed sets the routing, with the headers every request gets, and the
+// canary its routes give a share or a preview.
+func routed(spec *v1alpha1.AppSpec, r *v1alpha1.Routing, headers map[string]string, canaryWeight *int32, preview *v1alpha1.CanaryMatch) {
 	if len(headers) > 0 {
 		r.RequestHeaders = headers
 	}
@@ -112,6 +119,61 @@ func routing(a *app, spec *v1alpha1.AppSpec) {
 	if canaryWeight != nil || preview != nil {
 		spec.Canary = &v1alpha1.Canary{Weight: canaryWeight, Match: preview}
 	}
+}
+
+// ingressRouting models routing through an Ingress, or through Gateway
+// API HTTPRoutes: the one named after the app for its hosts, and
+// "<name>-mesh", attached to its Service, for the mesh.
+func ingressRouting(a *app, spec *v1alpha1.AppSpec) {
+	if ing := a.member("Ingress", a.workload.name); ing != nil && ing.group == "networking.k8s.io" {
+		r := &v1alpha1.Routing{Ingress: &v1alpha1.Ingress{ClassName: str(ing.spec(), "ingressClassName")}}
+		for _, rule := range listAt(ing.spec(), "rules") {
+			r.Hosts = append(r.Hosts, str(asMap(rule), "host"))
+		}
+		r.Ingress.TLSSecretName = str(asMap(itemAt(listAt(ing.spec(), "tls"), 0)), "secretName")
+		if ann := stringMap(mapAt(mapAt(ing.doc, "metadata"), "annotations")); len(ann) > 0 {
+			r.Ingress.Annotations = ann
+		}
+		routed(spec, r, nil, nil, nil)
+		return
+	}
+	route := a.member("HTTPRoute", a.workload.name)
+	if route == nil || route.group != "gateway.networking.k8s.io" {
+		return
+	}
+	r := &v1alpha1.Routing{Hosts: stringList(listAt(route.spec(), "hostnames")), Ingress: &v1alpha1.Ingress{API: "HTTPRoute"}}
+	for _, p := range listAt(route.spec(), "parentRefs") {
+		ref := str(asMap(p), "name")
+		if ns := str(asMap(p), "namespace"); ns != "" {
+			ref = ns + "/" + ref
+		}
+		r.Ingress.ParentRefs = append(r.Ingress.ParentRefs, ref)
+	}
+	if a.member("HTTPRoute", a.workload.name+"-mesh") != nil {
+		r.Mesh = ptr(true)
+	}
+	headers := map[string]string{}
+	var canaryWeight *int32
+	for _, rule := range listAt(route.spec(), "rules") {
+		rm := asMap(rule)
+		if timeout := str(mapAt(rm, "timeouts"), "request"); timeout != "" {
+			r.Timeout = timeout
+		}
+		for _, f := range listAt(rm, "filters") {
+			for _, h := range listAt(mapAt(asMap(f), "requestHeaderModifier"), "set") {
+				headers[str(asMap(h), "name")] = str(asMap(h), "value")
+			}
+		}
+		if str(rm, "name") != "primary" {
+			continue
+		}
+		for _, b := range listAt(rm, "backendRefs") {
+			if strings.HasSuffix(str(asMap(b), "name"), "-canary") {
+				canaryWeight = ptr(int32(num(asMap(b), "weight")))
+			}
+		}
+	}
+	routed(spec, r, headers, canaryWeight, nil)
 }
 
 // canaryDeployment models the Deployment "<name>-canary": the canary's
