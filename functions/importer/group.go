@@ -29,6 +29,7 @@ func newObject(node *yaml.RNode) (*object, error) {
 		return nil, err
 	}
 	live := isLive(doc)
+	dropNulls(doc)
 	stripLive(doc)
 	norm := deepCopy(doc)
 	normalize(norm)
@@ -39,6 +40,25 @@ func newObject(node *yaml.RNode) (*object, error) {
 	}
 	meta := mapAt(doc, "metadata")
 	return &object{read: doc, doc: chosen, norm: norm, group: groupOf(str(doc, "apiVersion")), kind: str(doc, "kind"), name: str(meta, "name"), namespace: str(meta, "namespace")}, nil
+}
+
+// dropNulls removes the fields whose value is null, which the API server
+// takes for fields not set.
+func dropNulls(v any) {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			if e == nil {
+				delete(x, k)
+			} else {
+				dropNulls(e)
+			}
+		}
+	case []any:
+		for _, e := range x {
+			dropNulls(e)
+		}
+	}
 }
 
 // isLive tells an object read from a cluster: it has a status or the
