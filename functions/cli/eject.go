@@ -38,11 +38,7 @@ func runEject(c *call, args []string) int {
 	out := "."
 	stringFlag(fs, &out, out, "o", "output")
 	force := fs.Bool("force", false, "")
-	paths, code, done := c.parse(fs, args)
-	if done {
-		return code
-	}
-	items, code, done := c.read(paths)
+	items, code, done := c.input(fs, args)
 	if done {
 		return code
 	}

@@ -61,11 +61,7 @@ func runImport(c *call, args []string) int {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	out := ""
 	stringFlag(fs, &out, out, "o", "output")
-	paths, code, done := c.parse(fs, args)
-	if done {
-		return code
-	}
-	items, code, done := c.read(paths)
+	items, code, done := c.input(fs, args)
 	if done {
 		return code
 	}

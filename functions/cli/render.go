@@ -54,12 +54,8 @@ func runRender(c *call, args []string) int {
 	var opts generate.Options
 	stringFlag(fs, &opts.Environment, "", "e", "environment")
 	stringFlag(fs, &opts.DefaultNamespace, "", "n", "namespace")
-	paths, code, done := c.parse(fs, args)
-	if done {
-		return code
-	}
 	opts.EnvironmentFrom = "--environment"
-	items, code, done := c.read(paths)
+	items, code, done := c.input(fs, args)
 	if done {
 		return code
 	}
@@ -75,6 +71,15 @@ func runRender(c *call, args []string) int {
 		return c.fail(fmt.Errorf("writing output: %w", err))
 	}
 	return exitOK
+}
+
+// input parses a command's flags and reads the items of its paths.
+func (c *call) input(fs *flag.FlagSet, args []string) ([]*yaml.RNode, int, bool) {
+	paths, code, done := c.parse(fs, args)
+	if done {
+		return nil, code, true
+	}
+	return c.read(paths)
 }
 
 // read reads the items of the paths a command is given, or of stdin ("-")
