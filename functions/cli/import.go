@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -71,16 +72,14 @@ func runImport(c *call, args []string) int {
 	}
 	var lost []string
 	var report strings.Builder
-	files := map[string][]*yaml.RNode{}
-	var order []string
+	var files []outputFile
 	names := appFiles(res.Apps)
 	for i, a := range res.Apps {
 		lost = append(lost, a.Lost...)
 		for _, d := range a.Differences {
 			fmt.Fprintf(&report, "%s: %s\n", a.App.Name, d)
 		}
-		order = append(order, names[i])
-		files[names[i]] = []*yaml.RNode{a.Node}
+		files = append(files, outputFile{names[i], []*yaml.RNode{a.Node}})
 	}
 	if len(lost) > 0 {
 		return c.fail(fmt.Errorf("the imported Apps would lose:\n  %s", strings.Join(lost, "\n  ")))
@@ -93,8 +92,7 @@ func runImport(c *call, args []string) int {
 	}
 	fmt.Fprint(c.stderr, report.String())
 	if len(res.Unplaced) > 0 {
-		order = append(order, unplacedFile)
-		files[unplacedFile] = res.Unplaced
+		files = append(files, outputFile{unplacedFile, res.Unplaced})
 	}
 	if len(res.Apps) == 0 {
 		fmt.Fprintln(c.stderr, "warning: no Deployment, StatefulSet or Rollout in the input, so no App")
@@ -102,7 +100,13 @@ func runImport(c *call, args []string) int {
 	if out == "" {
 		return c.write(c.stdout, res.Nodes())
 	}
-	return c.writeFiles(out, order, files, report.String())
+	return c.writeFiles(out, files, report.String())
+}
+
+// An outputFile is a file of objects that import writes.
+type outputFile struct {
+	name  string
+	nodes []*yaml.RNode
 }
 
 // The files import writes besides the Apps.
@@ -164,21 +168,38 @@ func qualified(n *yaml.RNode) string {
 	return n.GetName()
 }
 
-func (c *call) write(w interface{ Write([]byte) (int, error) }, nodes []*yaml.RNode) int {
-	var buf bytes.Buffer
-	if err := (kio.ByteWriter{Writer: &buf}).Write(nodes); err != nil {
+func (c *call) write(w io.Writer, nodes []*yaml.RNode) int {
+	data, err := encodeNodes(nodes)
+	if err != nil {
 		return c.fail(err)
 	}
-	if _, err := w.Write(buf.Bytes()); err != nil {
+	if _, err := w.Write(data); err != nil {
 		return c.fail(fmt.Errorf("writing output: %w", err))
 	}
 	return exitOK
 }
 
-// writeFiles writes every file, or none when one of them exists.
-func (c *call) writeFiles(dir string, order []string, files map[string][]*yaml.RNode, report string) int {
+func encodeNodes(nodes []*yaml.RNode) ([]byte, error) {
+	var buf bytes.Buffer
+	err := (kio.ByteWriter{Writer: &buf}).Write(nodes)
+	return buf.Bytes(), err
+}
+
+// writeFiles writes every file and the report, or none when one of them
+// exists.
+func (c *call) writeFiles(dir string, files []outputFile, report string) int {
+	data := map[string][]byte{reportFile: []byte(report)}
+	names := make([]string, 0, len(files)+1)
+	for _, f := range files {
+		encoded, err := encodeNodes(f.nodes)
+		if err != nil {
+			return c.fail(err)
+		}
+		names, data[f.name] = append(names, f.name), encoded
+	}
+	names = append(names, reportFile)
 	var errs []error
-	for _, name := range append(order, reportFile) {
+	for _, name := range names {
 		if _, err := os.Lstat(filepath.Join(dir, name)); err == nil {
 			errs = append(errs, fmt.Errorf("%s already exists", filepath.Join(dir, name)))
 		}
@@ -189,23 +210,11 @@ func (c *call) writeFiles(dir string, order []string, files map[string][]*yaml.R
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return c.fail(err)
 	}
-	for _, name := range order {
-		f, err := os.Create(filepath.Join(dir, name))
-		if err != nil {
+	for _, name := range names {
+		if err := os.WriteFile(filepath.Join(dir, name), data[name], 0o644); err != nil {
 			return c.fail(err)
-		}
-		code := c.write(f, files[name])
-		if err := f.Close(); err != nil && code == exitOK {
-			return c.fail(err)
-		}
-		if code != exitOK {
-			return code
 		}
 		fmt.Fprintf(c.stderr, "wrote %s\n", filepath.Join(dir, name))
 	}
-	if err := os.WriteFile(filepath.Join(dir, reportFile), []byte(report), 0o644); err != nil {
-		return c.fail(err)
-	}
-	fmt.Fprintf(c.stderr, "wrote %s\n", filepath.Join(dir, reportFile))
 	return exitOK
 }

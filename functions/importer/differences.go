@@ -65,10 +65,27 @@ func differences(r, o *object) (found []difference, lost []string) {
 
 // whyUnpatchable gives the reason for a difference no patch may undo.
 func whyUnpatchable(r *object, c change) string {
-	if strings.HasPrefix(strings.Join(c.pointer, "/"), "spec/selector") {
-		return "slipway selects the same pods by its own labels, which they now carry too"
+	if isSelector(c) {
+		return whySelector(r, c, nil)
 	}
 	return c.unpatchable()
+}
+
+func isSelector(c change) bool {
+	return len(c.pointer) >= 2 && c.pointer[0] == "spec" && c.pointer[1] == "selector"
+}
+
+// whySelector gives the reason a selector differs: value is what the
+// rendering has at the place.
+func whySelector(r *object, c change, value any) string {
+	switch {
+	case isWorkload(r):
+		return "Kubernetes refuses any change to a workload's selector, and the App could not keep the live one in spec.compatibility.selector: " +
+			"applying it fails until the live workload is deleted with --cascade=orphan (its pods keep serving)"
+	case c.pointer[len(c.pointer)-1] == "slipway.dev/track" && value != nil:
+		return fmt.Sprintf("the %s selected every pod of the app; it now selects only the %s pods", r.kind, value)
+	}
+	return "slipway selects the same pods by its own labels, which they now carry too"
 }
 
 // whyAdded gives the reason the rendering has something the input had
@@ -77,10 +94,8 @@ func whyAdded(r *object, c change, value any) string {
 	p := strings.Join(c.pointer, "/")
 	last := c.pointer[len(c.pointer)-1]
 	switch {
-	case r.kind == "Service" && p == "spec/selector/slipway.dev/track":
-		return fmt.Sprintf("the Service selected every pod of the app; it now selects only the %s pods", value)
-	case strings.HasPrefix(p, "spec/selector"):
-		return "slipway selects the pods by its own labels, which they now carry too"
+	case isSelector(c):
+		return whySelector(r, c, value)
 	case strings.HasSuffix(p, "labels") || strings.Contains(p, "labels/") && ownLabel(last):
 		return "slipway's labels, which it finds and selects its objects by, and the App's"
 	case last == "slipway.dev/config-hash":

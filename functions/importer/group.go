@@ -103,6 +103,10 @@ func stripLive(doc map[string]any) {
 		}
 	case "PersistentVolumeClaim":
 		delete(spec, "volumeName") // the volume it was bound to
+	case "StatefulSet":
+		for _, t := range listAt(spec, "volumeClaimTemplates") {
+			delete(asMap(t), "status")
+		}
 	}
 }
 

@@ -19,7 +19,6 @@ import (
 
 	"github.com/slipway-dev/slipway/functions/api/v1alpha1"
 	"github.com/slipway-dev/slipway/functions/encode"
-	"github.com/slipway-dev/slipway/functions/generate"
 	"github.com/slipway-dev/slipway/functions/internal/parallel"
 )
 
@@ -65,15 +64,7 @@ func (r *Result) Rendered() ([]*yaml.RNode, error) {
 	for _, a := range r.Apps {
 		apps = append(apps, a.Node)
 	}
-	exp, results := generate.Expand(apps, nil, generate.Options{})
-	if results.ExitCode() != 0 {
-		return nil, results
-	}
-	var out []*yaml.RNode
-	for _, a := range exp.Apps {
-		out = append(out, a.Objects...)
-	}
-	return out, nil
+	return renderNodes(apps)
 }
 
 // Import imports the objects of the items that are not Apps or Platforms.

@@ -547,12 +547,7 @@ func objectMetadata(rendered, imported []*object) map[string]v1alpha1.ObjectMeta
 		for _, field := range []string{"labels", "annotations"} {
 			var common map[string]string
 			for _, r := range kinds[kind] {
-				var o *object
-				for _, candidate := range imported {
-					if counterpart([]*object{r}, candidate) != nil {
-						o = candidate
-					}
-				}
+				o := counterpart(imported, r)
 				if o == nil {
 					common = map[string]string{}
 					break

@@ -77,58 +77,67 @@ func jsonNode(dec *json.Decoder) (*yaml.Node, error) {
 // flowWidth is the longest value written on one line.
 const flowWidth = 72
 
+// What restyle returns for a node that is not written on one line.
+const (
+	blockOnly = -1 // too wide, or holding a multi-line string
+	emptied   = -2 // a map that held nulls only
+)
+
 // restyle drops null fields, and maps that are empty only for lack of
 // them (an empty map written as such, such as emptyDir: {}, stays); gives
 // block style to what does not fit on a line and flow style to what does;
 // and quotes only the strings that would read as something else. It
-// returns the width of the node on one line, or -1 when it holds a map or
-// list too large or nested.
+// returns the width of the node on one line, or blockOnly or emptied.
 func restyle(n *yaml.Node) int {
-	width := 0
-	switch n.Kind {
-	case yaml.ScalarNode:
+	if n.Kind == yaml.ScalarNode {
 		n.Style = 0
+		width := len(n.Value)
 		if n.Tag == yaml.NodeTagString && encode.NeedsQuotes(n.Value) {
 			n.Style = yaml.DoubleQuotedStyle
 			width += 2
 		}
 		if len(n.Value) > flowWidth || strings.Contains(n.Value, "\n") {
-			return -1
+			return blockOnly
 		}
-		return width + len(n.Value)
-	case yaml.MappingNode:
-		content := n.Content[:0]
+		return width
+	}
+	held := len(n.Content)
+	content := n.Content[:0]
+	width, flat := 0, true
+	add := func(nodes ...*yaml.Node) {
+		for _, c := range nodes {
+			w := restyle(c)
+			flat = flat && w >= 0
+			width += w + 2 // ", " or ": "
+			content = append(content, c)
+		}
+	}
+	if n.Kind == yaml.MappingNode {
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			v := n.Content[i+1]
-			if v.Tag == "!!null" {
+			key, value := n.Content[i], n.Content[i+1]
+			if value.Tag == yaml.NodeTagNull {
 				continue
 			}
-			if v.Kind == yaml.MappingNode && len(v.Content) > 0 && restyle(v) == -2 {
-				continue // emptied of nulls
+			w := restyle(value)
+			if w == emptied {
+				continue
 			}
-			content = append(content, n.Content[i], v)
+			keyWidth := restyle(key)
+			flat = flat && w >= 0 && keyWidth >= 0
+			width += keyWidth + w + 6 // ": ", ", " and a share of the braces
+			content = append(content, key, value)
 		}
-		emptied := len(n.Content) > 0 && len(content) == 0
-		n.Content = content
-		if emptied {
-			return -2
-		}
+	} else {
+		add(n.Content...)
 	}
-	flat := true
-	for i, c := range n.Content {
-		w := restyle(c)
-		if w < 0 {
-			flat = false
-		}
-		if n.Kind == yaml.MappingNode && i%2 == 0 {
-			w += 2 // ": "
-		}
-		width += w + 2 // ", "
-	}
-	if flat && width <= flowWidth && len(n.Content) > 0 {
+	n.Content = content
+	switch {
+	case n.Kind == yaml.MappingNode && held > 0 && len(content) == 0:
+		return emptied
+	case flat && width <= flowWidth && len(content) > 0:
 		n.Style = yaml.FlowStyle
 		return width
 	}
 	n.Style = 0
-	return -1
+	return blockOnly
 }

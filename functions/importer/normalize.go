@@ -16,13 +16,12 @@ var serverFields = []string{"uid", "resourceVersion", "generation", "creationTim
 // live objects; they are state, not intent.
 var serverAnnotations = []string{"kubectl.kubernetes.io/last-applied-configuration", "deployment.kubernetes.io/revision"}
 
-// normalize fills in, on a decoded object, the values the API server
-// defaults (for the built-in kinds, from their defaulting functions; for
-// ExternalSecrets, from the CRD's schema defaults), and removes the fields
-// only a live object has. Two objects that normalize equal are the same
-// object to the cluster.
+// normalize fills in, on a decoded object without the fields only a live
+// object has (stripLive), the values the API server defaults (for the
+// built-in kinds, from their defaulting functions; for ExternalSecrets,
+// from the CRD's schema defaults). Two objects that normalize equal are
+// the same object to the cluster.
 func normalize(obj map[string]any) {
-	stripLive(obj)
 	defaults{}.object(obj)
 }
 
@@ -88,10 +87,7 @@ func (d defaults) object(obj map[string]any) {
 		d.set(policy, "whenDeleted", "Retain")
 		d.set(policy, "whenScaled", "Retain")
 		for _, t := range listAt(spec, "volumeClaimTemplates") {
-			if m := asMap(t); m != nil {
-				d.set(d.sub(m, "spec"), "volumeMode", "Filesystem")
-				delete(m, "status")
-			}
+			d.set(d.sub(asMap(t), "spec"), "volumeMode", "Filesystem")
 		}
 		d.podTemplate(mapAt(spec, "template"))
 	case "batch/Job":

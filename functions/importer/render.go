@@ -2,6 +2,7 @@ package importer
 
 import (
 	"errors"
+	"slices"
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
@@ -69,19 +70,28 @@ func render(app *v1alpha1.App) ([]*object, error) {
 	if err != nil {
 		return nil, err
 	}
-	exp, results := generate.Expand([]*yaml.RNode{node}, nil, generate.Options{})
+	nodes, err := renderNodes([]*yaml.RNode{node})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*object, len(nodes))
+	for i, n := range nodes {
+		if out[i], err = newObject(n); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// renderNodes renders Apps, alone, into their objects.
+func renderNodes(apps []*yaml.RNode) ([]*yaml.RNode, error) {
+	exp, results := generate.Expand(apps, nil, generate.Options{})
 	if results.ExitCode() != 0 {
 		return nil, results
 	}
-	var out []*object
+	var out []*yaml.RNode
 	for _, a := range exp.Apps {
-		for _, n := range a.Objects {
-			o, err := newObject(n)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, o)
-		}
+		out = append(out, a.Objects...)
 	}
 	return out, nil
 }
@@ -114,5 +124,14 @@ func appNode(app *v1alpha1.App) (*yaml.RNode, error) {
 	if app.Spec.Ports == nil || len(app.Spec.Ports) > 0 {
 		return node, nil
 	}
-	return node, spec.PipeE(yaml.SetField("ports", yaml.NewListRNode()))
+	// Written where the reference has it: after image, replicas, command
+	// and args.
+	fields := spec.YNode().Content
+	at := 0
+	for at < len(fields) && slices.Contains([]string{"image", "replicas", "command", "args"}, fields[at].Value) {
+		at += 2
+	}
+	ports := []*yaml.Node{{Kind: yaml.ScalarNode, Tag: yaml.NodeTagString, Value: "ports"}, {Kind: yaml.SequenceNode, Tag: yaml.NodeTagSeq, Style: yaml.FlowStyle}}
+	spec.YNode().Content = slices.Insert(fields, at, ports...)
+	return node, nil
 }

@@ -58,11 +58,15 @@ var Cases = []Case{
 	},
 }
 
-func flowLists() []byte {
+func flowLists() []byte { return configMapLists(8, 239_990) }
+
+// configMapLists is a ResourceList of items ConfigMaps in flow style, each
+// holding a list of length numbers.
+func configMapLists(items, length int) []byte {
 	var b bytes.Buffer
 	b.WriteString(header)
-	list := strings.TrimSuffix(strings.Repeat("1,", 239_990), ",")
-	for i := range 8 {
+	list := strings.TrimSuffix(strings.Repeat("1,", length), ",")
+	for i := range items {
 		fmt.Fprintf(&b, "- {apiVersion: v1, kind: ConfigMap, metadata: {name: c%d}, data: {k: [%s]}}\n", i, list)
 	}
 	return b.Bytes()
@@ -80,15 +84,7 @@ func blockMaps() []byte {
 	return b.Bytes()
 }
 
-func smallItems() []byte {
-	var b bytes.Buffer
-	b.WriteString(header)
-	list := strings.TrimSuffix(strings.Repeat("1,", 1000), ",")
-	for i := range 1900 {
-		fmt.Fprintf(&b, "- {apiVersion: v1, kind: ConfigMap, metadata: {name: c%d}, data: {k: [%s]}}\n", i, list)
-	}
-	return b.Bytes()
-}
+func smallItems() []byte { return configMapLists(1900, 1000) }
 
 func appEnv() []byte {
 	var b bytes.Buffer
